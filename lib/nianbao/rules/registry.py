@@ -1,0 +1,60 @@
+"""The rule registry: every check is a registered function with its catalogue metadata.
+
+A rule's id, title, default severity and basis come from the catalogue in
+``spec/annual-report-format.md`` §5. ``docs/rules.md`` is generated from this registry
+(``python -m nianbao rules --markdown``), and a test keeps the two in step.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..findings import Finding
+
+BASES = ("OFFICIAL", "STRUCT", "HEUR")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str  # Chinese, one line
+    severity: str  # default severity: error | warning | info
+    basis: str  # OFFICIAL | STRUCT | HEUR
+    source: str  # where the rule comes from (spec section, document, source id)
+    family: str  # meta | structure | table2 | table3 | table4 | text | narrative
+    func: Callable[..., Iterable[Finding]]
+    doc: str = ""
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(id: str, *, title: str, severity: str, basis: str, source: str, family: str):
+    """Register ``func(report, ctx) -> iterable of Finding`` as rule ``id``.
+
+    ``ctx`` is the ``nianbao.audit.Context``: configuration, the caller's publication date.
+    A finding's severity defaults to the rule's (configuration may override it); a rule may
+    emit a different severity where the catalogue says so (e.g. ERROR for a missing block,
+    WARN for a label variant).
+    """
+    assert severity in ("error", "warning", "info"), severity
+    assert basis in BASES, basis
+
+    def deco(func):
+        if id in RULES:
+            raise ValueError(f"rule {id} registered twice")
+        RULES[id] = Rule(id, title, severity, basis, source, family, func,
+                         (func.__doc__ or "").strip())
+        return func
+
+    return deco
+
+
+def all_rules() -> list[Rule]:
+    from . import load_all  # noqa: F401  (importing registers every rule module)
+
+    load_all()
+    return sorted(RULES.values(), key=lambda r: (FAMILY_ORDER.index(r.family), r.id))
+
+
+FAMILY_ORDER = ["meta", "structure", "table2", "table3", "table4", "text", "narrative"]
