@@ -1,0 +1,217 @@
+"""Run the registered rules over a parsed report and hold the result with its evidence.
+
+``audit(path_or_report, published=None, config=None)`` parses a file if needed, builds the
+``Context`` (effective configuration, publication date and where it came from) and runs every
+enabled rule from the registry. A rule that raises is a bug in nianbao, not a property of the
+report: the exception propagates (wrapped in ``RuleError`` naming the rule), so tests see it and
+the batch, which catches per report, records it as that report's failure instead of dying.
+Swallowing it into an "internal" finding would let a broken rule look like a clean report.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import agency_kind, load_config
+from .errors import InputError
+from .findings import SEVERITIES, Finding
+from .model import Report
+from .rules.registry import all_rules
+
+SCHEMA_VERSION = 1
+TABLE_ORDER = ("table2", "table3", "table4")
+
+
+class RuleError(RuntimeError):
+    """A rule raised: a bug in nianbao. Carries the rule id and the report path."""
+
+    def __init__(self, rule_id: str, path: str, exc: BaseException):
+        self.rule_id = rule_id
+        super().__init__(f"rule {rule_id} failed on {path}: {type(exc).__name__}: {exc}")
+
+
+@dataclass
+class Context:
+    """What a rule may know besides the report. ``published`` is the effective publication date
+    (the caller's, else the input's); ``published_source`` says which (input | caller | unknown)."""
+
+    config: dict
+    published: _dt.date | None = None
+    published_source: str = "unknown"
+
+    def agency_kind(self, report: Report) -> tuple[str | None, str]:
+        return agency_kind(report.agency, self.config)
+
+
+def parse_date(value, what: str = "--published") -> _dt.date | None:
+    """A date from a ``date`` or a ``YYYY-MM-DD`` string; anything else is an ``InputError``."""
+    if value is None or isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(what, f"not a date YYYY-MM-DD: {value!r}") from None
+
+
+def _sort_key(f: Finding):
+    loc = f.location
+    line = loc.get("line")
+    tbl = loc.get("table")
+    return (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9,
+            line if isinstance(line, int) else 10**9,
+            TABLE_ORDER.index(tbl) if tbl in TABLE_ORDER else 9,
+            str(loc.get("row") or ""), str(loc.get("column") or ""), f.rule)
+
+
+@dataclass
+class AuditResult:
+    source: dict
+    report: Report
+    findings: list[Finding]
+    config: dict
+    rules_run: list[str]
+    rules_disabled: list[str]
+    published: _dt.date | None = None
+    published_source: str = "unknown"
+    tool_version: str = __version__
+    families: dict[str, str] = field(default_factory=dict)  # rule id -> family
+
+    @property
+    def summary(self) -> dict[str, int]:
+        out = {s: 0 for s in SEVERITIES}
+        for f in self.findings:
+            out[f.severity] = out.get(f.severity, 0) + 1
+        return out
+
+    def to_json(self) -> dict:
+        """The audit result of schema.md, plus ``config``, ``rules_run``, ``rules_disabled``
+        and ``published_source``; ``report.published`` is the effective date."""
+        rep = self.report.to_json()
+        rep["published"] = self.published.isoformat() if self.published else None
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool_version": self.tool_version,
+            "source": dict(self.source),
+            "report": rep,
+            "findings": [f.to_json() for f in self.findings],
+            "summary": self.summary,
+            "published_source": self.published_source,
+            "config": self.config,
+            "rules_run": list(self.rules_run),
+            "rules_disabled": list(self.rules_disabled),
+        }
+
+    def to_json_text(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2, default=str)
+
+    def findings_frame(self):
+        import pandas as pd
+
+        cols = ["rule", "severity", "family", "message", "table", "row", "column", "section",
+                "line", "expected", "actual", "quote"]
+        rows = []
+        for f in self.findings:
+            loc = f.location
+            rows.append({"rule": f.rule, "severity": f.severity,
+                         "family": self.families.get(f.rule), "message": f.message,
+                         "table": loc.get("table"), "row": loc.get("row"),
+                         "column": loc.get("column"), "section": loc.get("section"),
+                         "line": loc.get("line"), "expected": f.expected,
+                         "actual": f.actual, "quote": f.quote})
+        df = pd.DataFrame(rows, columns=cols)
+        df["line"] = df["line"].astype("Int64")
+        df["section"] = df["section"].astype("Int64")
+        return df
+
+    def to_text(self) -> str:
+        """One line per finding: severity, rule, location, message (for the CLI)."""
+        r = self.report
+        s = self.summary
+        head = [f"{self.source.get('path')}",
+                f"  {r.agency or '(机关未识别)'} · {r.year or '(年度未识别)'}年 · 格式 {r.format_version}"
+                f" · 发布日期 {self.published or '未知'}（{self.published_source}）",
+                f"  {s['error']} error · {s['warning']} warning · {s['info']} info"
+                f" · {len(self.rules_run)} rules run"]
+        lines = [f"{f.severity:<7} {f.rule:<18} {location_text(f.location):<28} {f.message}"
+                 for f in self.findings]
+        return "\n".join(head + ([""] + lines if lines else ["", "no findings"]))
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        s = self.summary
+        r = self.report
+        rows = "".join(
+            f"<tr class='sev-{e(f.severity)}'><td>{e(f.severity)}</td><td>{e(f.rule)}</td>"
+            f"<td>{e(location_text(f.location))}</td><td>{e(f.message)}</td>"
+            f"<td>{e(str(f.quote or ''))}</td></tr>" for f in self.findings)
+        return (f"<div class='nianbao-audit'><p><b>{e(str(r.title or self.source.get('path')))}"
+                f"</b> — {s['error']} error, {s['warning']} warning, {s['info']} info</p>"
+                "<table><thead><tr><th>severity</th><th>rule</th><th>location</th>"
+                f"<th>message</th><th>quote</th></tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def location_text(loc: dict[str, Any]) -> str:
+    """A short human location: ``table3/new_received/total L43`` or ``§2 L21``."""
+    parts = []
+    if loc.get("table"):
+        parts.append("/".join(str(loc[k]) for k in ("table", "row", "column") if loc.get(k)))
+    elif loc.get("section"):
+        parts.append(f"§{loc['section']}")
+    if loc.get("line"):
+        parts.append(f"L{loc['line']}")
+    return " ".join(parts) or "-"
+
+
+def audit(path_or_report, published=None, config=None) -> AuditResult:
+    """Audit a report file or a parsed ``Report``; see the module docstring for rule errors."""
+    cfg = load_config(config)
+    caller_date = parse_date(published)
+    if isinstance(path_or_report, Report):
+        report = path_or_report
+    else:
+        from .parse import parse
+
+        report = parse(path_or_report)
+    if caller_date is not None:
+        pub, pub_src = caller_date, "caller"
+    elif report.published is not None:
+        pub, pub_src = report.published, "input"
+    else:
+        pub, pub_src = None, "unknown"
+    ctx = Context(cfg, pub, pub_src)
+    disabled = set(cfg["disabled"])
+    overrides = cfg["severity"]
+    findings: list[Finding] = []
+    run, skipped, families = [], [], {}
+    doc = report.document
+    for r in all_rules():
+        families[r.id] = r.family
+        if r.id in disabled:
+            skipped.append(r.id)
+            continue
+        run.append(r.id)
+        try:
+            out = list(r.func(report, ctx) or ())
+        except Exception as exc:  # a bug: name the rule, keep the cause
+            raise RuleError(r.id, doc.path, exc) from exc
+        for f in out:
+            if r.id in overrides:
+                f.severity = overrides[r.id]
+            findings.append(f)
+    findings.sort(key=_sort_key)
+    source = {"path": doc.path, "sha256": doc.sha256 or _sha256(doc.path), "format": doc.format}
+    return AuditResult(source, report, findings, cfg, run, skipped, pub, pub_src,
+                       families=families)
+
+
+def _sha256(path: str) -> str | None:
+    p = Path(path)
+    if not p.is_file():
+        return None
+    return hashlib.sha256(p.read_bytes()).hexdigest()

@@ -1,0 +1,137 @@
+"""The audit configuration: packaged defaults (``default_config.yaml``) with a user file merged over.
+
+Validation is strict on purpose: an unknown key or a bad value raises ``ConfigError`` (one line,
+CLI exit 2) instead of being ignored, so that a run never claims a setting it did not use. The
+effective configuration is recorded in every ``AuditResult``.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+AGENCY_KINDS = ("department", "government", "auto")
+SEVERITY_VALUES = ("error", "warning", "info")
+
+
+class ConfigError(InputError):
+    """A configuration that cannot be used: its path (or ``<dict>``) and the one-line reason."""
+
+
+@lru_cache(maxsize=1)
+def _defaults_text() -> str:
+    return resources.files("nianbao").joinpath("default_config.yaml").read_text(encoding="utf-8")
+
+
+def defaults() -> dict:
+    """A fresh copy of the packaged defaults."""
+    return yaml.safe_load(_defaults_text())
+
+
+def load_config(source=None) -> dict:
+    """The effective configuration: defaults, with ``source`` (a YAML path, a dict, or None)
+    merged over them one level deep (``deadlines``, ``thresholds`` merge key by key)."""
+    where = "<dict>"
+    if source is None:
+        user: dict = {}
+    elif isinstance(source, dict):
+        user = copy.deepcopy(source)
+    else:
+        where = str(source)
+        path = Path(source)
+        try:
+            user = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except FileNotFoundError:
+            raise ConfigError(where, "configuration file not found") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(where, f"cannot read configuration: {e}") from None
+        except yaml.YAMLError as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else "syntax error"
+            raise ConfigError(where, f"not valid YAML: {first}") from None
+        if not isinstance(user, dict):
+            raise ConfigError(where, "configuration must be a YAML mapping")
+    cfg = defaults()
+    for key, val in user.items():
+        if key not in cfg:
+            raise ConfigError(where, f"unknown configuration key {key!r} "
+                                     f"(known: {', '.join(sorted(cfg))})")
+        if isinstance(cfg[key], dict) and key in ("deadlines", "thresholds"):
+            if not isinstance(val, dict):
+                raise ConfigError(where, f"{key} must be a mapping")
+            for k in val:
+                if k not in cfg[key]:
+                    raise ConfigError(where, f"unknown key {key}.{k} "
+                                             f"(known: {', '.join(sorted(cfg[key]))})")
+            cfg[key].update(val)
+        else:
+            cfg[key] = val
+    _validate(cfg, where)
+    return cfg
+
+
+_MMDD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def _validate(cfg: dict, where: str) -> None:
+    def bad(reason: str):
+        raise ConfigError(where, reason)
+
+    if cfg["agency_kind"] not in AGENCY_KINDS:
+        bad(f"agency_kind must be one of {', '.join(AGENCY_KINDS)}, not {cfg['agency_kind']!r}")
+    sfx = cfg["government_suffixes"]
+    if not isinstance(sfx, list) or not all(isinstance(s, str) and s for s in sfx):
+        bad("government_suffixes must be a list of non-empty strings")
+    for kind, val in cfg["deadlines"].items():
+        if not isinstance(val, str) or not _MMDD.match(val):
+            bad(f"deadlines.{kind} must be a quoted MM-DD string such as \"01-31\", not {val!r}")
+    known = _known_rule_ids()
+    sev = cfg["severity"]
+    if not isinstance(sev, dict):
+        bad("severity must be a mapping RULE-ID: error|warning|info")
+    for rid, s in sev.items():
+        if rid not in known:
+            bad(f"severity: unknown rule id {rid!r}")
+        if s not in SEVERITY_VALUES:
+            bad(f"severity.{rid} must be error, warning or info, not {s!r}")
+    dis = cfg["disabled"]
+    if not isinstance(dis, list):
+        bad("disabled must be a list of rule ids")
+    for rid in dis:
+        if rid not in known:
+            bad(f"disabled: unknown rule id {rid!r}")
+    th = cfg["thresholds"]
+    ls = th["label_similarity"]
+    if not isinstance(ls, (int, float)) or isinstance(ls, bool) or not 0 <= ls <= 100:
+        bad(f"thresholds.label_similarity must be a number 0–100, not {ls!r}")
+    fd = th["fee_decimals"]
+    if fd is not None and (not isinstance(fd, int) or isinstance(fd, bool) or not 0 <= fd <= 6):
+        bad(f"thresholds.fee_decimals must be null or an integer 0–6, not {fd!r}")
+    bm = th["blank_list_max"]
+    if not isinstance(bm, int) or isinstance(bm, bool) or bm < 0:
+        bad(f"thresholds.blank_list_max must be a non-negative integer, not {bm!r}")
+
+
+def _known_rule_ids() -> set[str]:
+    from .rules.registry import all_rules
+
+    return {r.id for r in all_rules()}
+
+
+def agency_kind(agency: str | None, cfg: dict) -> tuple[str | None, str]:
+    """``(kind, why)``: the configured kind, or the name-suffix guess (None if no agency name)."""
+    kind = cfg["agency_kind"]
+    if kind != "auto":
+        return kind, "configured"
+    if not agency:
+        return None, "agency unknown"
+    name = agency.strip()
+    for s in cfg["government_suffixes"]:
+        if name.endswith(s):
+            return "government", f"agency name ends in {s}"
+    return "department", "agency name is not a government's"
