@@ -1,0 +1,133 @@
+"""Which reader gets a file: decided by its bytes first, its suffix second.
+
+Agencies and crawlers mislabel files (an ``.html`` that is a PDF, a ``.txt`` that is a saved web
+page), so the signature wins over the name. Everything that is not a report we can read — an
+image, a spreadsheet, random bytes, an empty file — is refused here with one ``InputError`` line
+naming the file and the reason, before any reader can turn it into nonsense.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from ..document import Document
+from ..errors import InputError
+from .encoding import decode_text
+
+#: Signatures of files that are certainly not a report we can read, with the reason we give.
+_REFUSED_SIGNATURES = (
+    (b"\x89PNG", "这是PNG图片，不是年度报告文本（图片需先OCR） / PNG image, not a report"),
+    (b"\xff\xd8\xff", "这是JPEG图片，不是年度报告文本（图片需先OCR） / JPEG image, not a report"),
+    (b"GIF8", "这是GIF图片，不是年度报告文本 / GIF image, not a report"),
+    (b"BM", None),  # BMP only if the header is plausible, see _refuse_signature
+    (b"\xd0\xcf\x11\xe0", "旧版Office二进制文件（.doc/.xls），请另存为.docx / legacy .doc/.xls, save as .docx"),
+    (b"Rar!", "RAR压缩包，不是年度报告 / RAR archive, not a report"),
+    (b"\x1f\x8b", "gzip压缩文件，不是年度报告 / gzip archive, not a report"),
+    (b"7z\xbc\xaf", "7z压缩包，不是年度报告 / 7z archive, not a report"),
+)
+
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|div|p|!--)[\s>/]",
+                         re.IGNORECASE)
+
+
+def read(path: Path) -> Document:
+    data = _load(path)
+    sha = hashlib.sha256(data).hexdigest()
+    kind = sniff(path, data)
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path, data, sha)
+    if kind == "docx":
+        from .docx import read_docx
+
+        return read_docx(path, data, sha)
+    text, encoding = decode_text(path, data)
+    if kind == "js":
+        from .script import read_script
+
+        return read_script(path, text, encoding, sha)
+    if kind == "html" or _looks_like_html(text):
+        from .html import read_html
+
+        return read_html(path, text, encoding, sha)
+    from .text import read_text
+
+    return read_text(path, text, encoding, sha, "md" if path.suffix.lower() == ".md" else "txt")
+
+
+def _load(path: Path) -> bytes:
+    """The file's bytes, read once (the input is never opened for writing)."""
+    if not path.exists():
+        raise InputError(path, "文件不存在 / file not found")
+    if path.is_dir():
+        raise InputError(path, "这是一个目录，不是文件 / is a directory, not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(path, f"无法读取文件 / cannot read file ({e.strerror or e})") from None
+    if not data.strip():
+        raise InputError(path, "文件为空 / empty file")
+    return data
+
+
+def sniff(path: Path, data: bytes) -> str:
+    """``pdf``, ``docx``, ``js``, ``html`` or ``text`` from the content, else the suffix."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data[:4] == b"PK\x03\x04" or data[:2] == b"PK":
+        return _zip_kind(path, data)
+    _refuse_signature(path, data)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        raise InputError(path, "扩展名为.pdf但内容不是PDF（缺少%PDF文件头） / .pdf file without a PDF header")
+    if suffix == ".docx":
+        raise InputError(path, "扩展名为.docx但内容不是Word文档（不是ZIP包） / .docx file that is not a ZIP package")
+    if suffix == ".js":
+        return "js"
+    if suffix in (".html", ".htm", ".xhtml", ".shtml"):
+        return "html"
+    return "text"
+
+
+def _zip_kind(path: Path, data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise InputError(path, "ZIP/DOCX文件已损坏，无法打开 / corrupt ZIP or DOCX file") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return _refuse(path, "这是Excel表格(.xlsx)，不是年度报告文档 / spreadsheet (.xlsx), not a report")
+    if any(n.startswith("ppt/") for n in names):
+        return _refuse(path, "这是PowerPoint演示文稿，不是年度报告文档 / presentation (.pptx), not a report")
+    return _refuse(path, "ZIP压缩包中没有word/document.xml，不是.docx文档 / ZIP without word/document.xml")
+
+
+def _refuse(path: Path, reason: str):
+    raise InputError(path, reason)
+
+
+def _refuse_signature(path: Path, data: bytes) -> None:
+    for sig, reason in _REFUSED_SIGNATURES:
+        if not data.startswith(sig):
+            continue
+        if sig == b"BM":  # 'BM' could start a text line; a BMP also names its own size
+            if len(data) > 14 and int.from_bytes(data[2:6], "little") == len(data):
+                raise InputError(path, "这是BMP图片，不是年度报告文本 / BMP image, not a report")
+            continue
+        raise InputError(path, reason)
+
+
+def _looks_like_html(text: str) -> bool:
+    """A page saved under another name starts with markup; a plain-text report that merely
+    quotes a stray tag (crawler artefacts) does not, so it stays text with its line numbers."""
+    head = text.lstrip("\ufeff \t\r\n")[:200]
+    if head.lower().startswith("<?xml"):
+        head = head[head.find("?>") + 2:].lstrip()
+    return bool(_HTML_START.match(head))

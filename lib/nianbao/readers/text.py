@@ -1,0 +1,120 @@
+"""Plain-text and Markdown reports: the file's lines, unchanged in number.
+
+Findings quote line numbers, and an auditor checks them with an editor or ``cat -n``; so the
+text reader never drops or adds a line. It only normalises newlines, turns Markdown pipe tables
+into tab-separated rows (the table's ``|---|`` separator line becomes an empty line rather than
+disappearing), and reads the header block that the web crawler writes above the body
+(``标题:`` … ``==== 正文 ====``) into ``meta`` — the lines themselves stay, the parser skips them.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..document import Document, blocks_from_text
+
+# ---------------------------------------------------------------- crawler header
+_HEADER_END = re.compile(r"^\s*={3,}\s*正文\s*={3,}\s*$")
+_HEADER_FIELD = re.compile(r"^\s*([\u4e00-\u9fff]{2,6})\s*[:：]\s*(.*?)\s*$")
+_HEADER_KEYS = {"标题": "title", "发布时间": "published", "原文链接": "source_url",
+                "发布机构": "publisher", "栏目": "column", "文号": "doc_number"}
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def iso_date(s: str) -> str | None:
+    """``2023-02-20 15:07``, ``2023/2/20`` or ``2023年2月20日`` → ``2023-02-20``."""
+    m = _DATE.search(s or "")
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def crawler_header(lines: list[str]) -> tuple[dict, int] | None:
+    """The metadata of a crawler header and the 1-based line of its ``正文`` rule, or None when
+    the file does not start with such a header (a header is short: 30 lines at most)."""
+    meta: dict = {}
+    for i, line in enumerate(lines[:30], start=1):
+        if _HEADER_END.match(line):
+            return (meta, i) if meta else None
+        m = _HEADER_FIELD.match(line)
+        if m and m.group(1) in _HEADER_KEYS and m.group(2):
+            key = _HEADER_KEYS[m.group(1)]
+            value = m.group(2)
+            if key == "published":
+                value = iso_date(value)
+                if not value:
+                    continue
+            meta[key] = value
+    return None
+
+
+# ---------------------------------------------------------------- markdown pipe tables
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    body = line.strip()[1:-1]
+    cells = re.split(r"(?<!\\)\|", body)
+    return [c.strip().replace("\\|", "|") for c in cells]
+
+
+def convert_pipe_tables(lines: list[str]) -> tuple[list[str], set[int]]:
+    """Rewrite pipe tables in place (same number of lines): rows → tab-joined cells, the
+    separator → ``""``. Returns the new lines and the 1-based lines that belong to tables."""
+    out = list(lines)
+    table_lines: set[int] = set()
+    i, n = 0, len(lines)
+    while i < n - 1:
+        if _PIPE_ROW.match(lines[i]) and _PIPE_SEP.match(lines[i + 1]):
+            out[i] = "\t".join(_pipe_cells(lines[i]))
+            out[i + 1] = ""
+            table_lines.update((i + 1, i + 2))
+            j = i + 2
+            while j < n and _PIPE_ROW.match(lines[j]):
+                out[j] = "\t".join(_pipe_cells(lines[j]))
+                table_lines.add(j + 1)
+                j += 1
+            i = j
+        else:
+            i += 1
+    return out, table_lines
+
+
+def text_blocks(text: str, table_lines: set[int]):
+    """Blocks of the text: tab-separated runs and converted pipe tables are tables; a pipe
+    table's blank separator line stays in the block's text but not in its rows."""
+    lines = text.split("\n")
+    tables = table_lines | {i for i, ln in enumerate(lines, start=1) if "\t" in ln}
+    blocks = blocks_from_text(text, tables)
+    for b in blocks:
+        if b.kind == "table" and b.rows:
+            b.rows = [r for r in b.rows if not (len(r) == 1 and not r[0].text)]
+    return blocks
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path, text: str, encoding: str, sha: str, fmt: str) -> Document:
+    text = normalize_newlines(text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    notes = [f"encoding: {encoding}"]
+    lines = text.split("\n")
+    meta: dict = {"encoding": encoding}
+    header = crawler_header(lines)
+    if header:
+        meta.update(header[0])
+        meta["body_start_line"] = header[1] + 1
+        notes.append(f"crawler header on lines 1–{header[1]} (metadata read, lines kept)")
+    lines, table_lines = convert_pipe_tables(lines)
+    if table_lines:
+        text = "\n".join(lines)
+        notes.append("Markdown pipe tables converted to tab-separated rows")
+    return Document(path=str(path), format=fmt, sha256=sha, text=text,
+                    blocks=text_blocks(text, table_lines), meta=meta, notes=notes)
