@@ -16,6 +16,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import InputError
 from .encoding import decode_text
+from .html import declared_charset
 
 #: Signatures of files that are certainly not a report we can read, with the reason we give.
 _REFUSED_SIGNATURES = (
@@ -45,7 +46,7 @@ def read(path: Path) -> Document:
         from .docx import read_docx
 
         return read_docx(path, data, sha)
-    text, encoding = decode_text(path, data)
+    text, encoding = decode_text(path, data, declared_charset(data))
     if kind == "js":
         from .script import read_script
 

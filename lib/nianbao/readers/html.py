@@ -1,0 +1,298 @@
+"""Web pages: the report's article body, out of the site chrome, as paragraphs and tables.
+
+A government page is mostly not the report: menus, breadcrumbs, share buttons, footers. The
+article body is found as the element that holds most of the page's (non-link) Chinese text — the
+report dwarfs the chrome — and the report title, usually printed just above the body, is kept as
+the first line. Tables are Word exports: numbers split over nested ``<span>``s (``<span>1</span>
+<span>2</span>`` is 12, so pieces are joined without spaces), ``&nbsp;`` padding in cells,
+header text stacked one character per ``<p>``, rowspan/colspan. Each ``<tr>`` becomes one line
+with its cells joined by a tab, a merged cell printed once (where the source row has it), which
+is how Word flattens a table to text; the spans stay on the ``TableCell``s.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from ..document import Block, Document, TableCell
+from ..errors import InputError
+from .text import iso_date
+
+_DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+         "select", "button", "input", "textarea", "nav", "head", "title", "map", "audio", "video"}
+_CHROME = {"a", "header", "footer", "aside"}  # not counted when looking for the article body
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+          "blockquote", "section", "article", "main", "pre", "center", "address", "figure",
+          "figcaption", "hr", "form", "fieldset", "table", "tbody", "thead", "tfoot", "tr", "td",
+          "th", "caption", "body", "html", "header", "footer", "aside"}
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_CHAR = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+_WRAP_BETWEEN_CJK = re.compile(rf"(?<={_CJK_CHAR})[ \t\r]*\n\s*(?={_CJK_CHAR})")
+_SPACE = re.compile(r"\s+")  # str \s includes the no-break and ideographic spaces
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_DOWNLEVEL = re.compile(r"<!\[(?:if[^\]]*|endif)\]>", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+
+_META_KEYS = {
+    "articletitle": "title", "title": "title", "dc.title": "title",
+    "pubdate": "published", "publishdate": "published", "firstpublishedtime": "published",
+    "publishtime": "published", "dc.date": "published", "dcterms.issued": "published",
+    "article:published_time": "published",
+    "sitename": "site", "og:site_name": "site", "columnname": "column",
+    "description": "description", "url": "source_url", "og:url": "source_url",
+    "contentsource": "publisher",
+}
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in ``<meta charset>`` or ``http-equiv`` (first 4 KB)."""
+    m = _CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
+def norm(s: str) -> str:
+    """Whitespace as a browser shows it: runs collapsed, ends stripped; a source line break
+    between two Chinese characters is dropped (it was only the editor wrapping the line)."""
+    s = _INVISIBLE.sub("", s)
+    if "\n" in s:
+        s = _WRAP_BETWEEN_CJK.sub("", s)
+    return _SPACE.sub(" ", s).strip()
+
+
+def _join_pieces(pieces: list[str]) -> str:
+    """Join the lines of one table cell: stacked characters and split labels join directly;
+    only two Latin/digit runs keep a space between them."""
+    out = ""
+    for p in pieces:
+        if out and p and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
+            out += " "
+        out += p
+    return out
+
+
+def _tag(el) -> str | None:
+    t = el.tag
+    if not isinstance(t, str):
+        return None  # comment, processing instruction, entity
+    return t.lower().rsplit(":", 1)[-1] if ":" in t else t.lower()
+
+
+def _hidden(el) -> bool:
+    style = el.get("style")
+    return bool(style) and "display:none" in style.replace(" ", "").lower()
+
+
+# ---------------------------------------------------------------- finding the article body
+def _cjk_counts(root) -> dict:
+    """Non-link, non-chrome CJK characters under each element, bottom-up."""
+    counts: dict = {}
+
+    def count(el) -> int:
+        tag = _tag(el)
+        if tag is None or tag in _DROP or _hidden(el):
+            return 0
+        n = 0 if tag in _CHROME else len(_CJK.findall(el.text or ""))
+        for child in el:
+            c = count(child)
+            n += 0 if tag in _CHROME else c
+            if child.tail and tag not in _CHROME:
+                n += len(_CJK.findall(child.tail))
+        counts[el] = n
+        return n
+
+    count(root)
+    return counts
+
+
+def article_root(root):
+    """The deepest element that still holds most (≥ 60 %) of its parent's counted text."""
+    counts = _cjk_counts(root)
+    node = root
+    while True:
+        kids = [c for c in node if counts.get(c, 0) > 0]
+        if not kids:
+            return node
+        best = max(kids, key=lambda c: counts[c])
+        if counts[best] < 0.6 * counts[node] or _tag(best) in ("tr", "td", "th", "tbody", "table"):
+            return node
+        node = best
+
+
+def _title_before(root, body, title: str | None):
+    """The printed report title just above the article body (outside it), if any."""
+    if not title:
+        return None
+    key = norm(title)
+    found = None
+    for el in root.iter():
+        if el is body:
+            break
+        tag = _tag(el)
+        if tag is None or tag in _DROP or tag == "a":
+            continue
+        if el.text and key in norm(el.text) and len(norm(el.text)) <= len(key) + 20:
+            found = norm(el.text)
+    return found
+
+
+# ---------------------------------------------------------------- rendering
+class _Walker:
+    """Flattens an element into paragraph lines and table blocks, in document order."""
+
+    def __init__(self):
+        self.items: list[tuple] = []  # ("para", text) | ("table", lines, rows)
+        self.buf: list[str] = []
+
+    def flush(self) -> None:
+        if self.buf:
+            text = norm("".join(self.buf))
+            self.buf = []
+            if text:
+                self.items.append(("para", text))
+
+    def walk(self, el) -> None:
+        tag = _tag(el)
+        if tag is None or tag in _DROP or _hidden(el):
+            return
+        if tag == "br":
+            self.flush()
+            return
+        if tag == "table" and not _is_layout(el):
+            self.flush()
+            self.items.append(_table(el))
+            return
+        block = tag in _BLOCK
+        if block:
+            self.flush()
+        if el.text:
+            self.buf.append(el.text)
+        for child in el:
+            self.walk(child)
+            if child.tail:
+                self.buf.append(child.tail)
+        if block:
+            self.flush()
+
+
+def _is_layout(table) -> bool:
+    """A table used for page layout (it nests tables, or is a single cell) is walked as a
+    container rather than read as data."""
+    if table.find(".//table") is not None:
+        return True
+    cells = table.xpath(".//td|.//th")
+    return len(cells) <= 1
+
+
+def _rows(table):
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            yield from (tr for tr in child if _tag(tr) == "tr")
+
+
+def _span(el, attr: str) -> int:
+    m = _DIGITS.search(el.get(attr) or "")
+    return max(1, min(int(m.group()), 1000)) if m else 1
+
+
+def cell_text(cell) -> str:
+    w = _Walker()
+    w.walk(cell)
+    w.flush()
+    return _join_pieces([t for kind, t in w.items if kind == "para"]).replace("\t", " ")
+
+
+def _table(table) -> tuple:
+    rows: list[list[TableCell]] = []
+    for tr in _rows(table):
+        if _hidden(tr):
+            continue
+        cells = [TableCell(cell_text(td), _span(td, "rowspan"), _span(td, "colspan"))
+                 for td in tr if _tag(td) in ("td", "th") and not _hidden(td)]
+        if cells:
+            rows.append(cells)
+    lines = ["\t".join(c.text for c in r) for r in rows]
+    caption = next((c for c in table if _tag(c) == "caption"), None)
+    return ("table", lines, rows, norm(caption.text_content()) if caption is not None else None)
+
+
+def _assemble(items: list[tuple]) -> tuple[str, list[Block]]:
+    lines: list[str] = []
+    blocks: list[Block] = []
+    for item in items:
+        if item[0] == "para":
+            lines.append(item[1])
+            blocks.append(Block("para", len(lines), item[1]))
+            continue
+        _, rows_text, rows, caption = item
+        if caption:
+            lines.append(caption)
+            blocks.append(Block("para", len(lines), caption))
+        if rows_text:
+            blocks.append(Block("table", len(lines) + 1, "\n".join(rows_text), rows))
+            lines.extend(rows_text)
+    return "\n".join(lines), blocks
+
+
+# ---------------------------------------------------------------- metadata and entry point
+def page_meta(root) -> dict:
+    meta: dict = {}
+    for m in root.iter("meta"):
+        name = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
+        key = _META_KEYS.get(name)
+        content = norm(m.get("content") or "")
+        if not key or not content or key in meta:
+            continue
+        if key == "published":
+            content = iso_date(content)
+            if not content:
+                continue
+        meta[key] = content
+    t = root.find(".//title")
+    if t is not None and t.text_content().strip():
+        meta["page_title"] = norm(t.text_content())
+        meta.setdefault("title", re.split(r"\s*[_|]\s*|\s+-\s+", meta["page_title"])[0])
+    return meta
+
+
+def parse_html(path, text: str):
+    text = _DOWNLEVEL.sub("", _XML_DECL.sub("", text, count=1))
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as e:
+        raise InputError(path, f"HTML无法解析 / unparseable HTML ({e})") from None
+    return root
+
+
+def html_document(path: Path, text: str, sha: str, meta: dict, notes: list[str]) -> Document:
+    root = parse_html(path, text)
+    meta.update({k: v for k, v in page_meta(root).items() if k not in meta})
+    body = root.find("body")
+    start = body if body is not None else root
+    art = article_root(start)
+    w = _Walker()
+    title = _title_before(start, art, meta.get("title"))
+    if title:
+        w.items.append(("para", title))
+    w.walk(art)
+    w.flush()
+    if title and len(w.items) > 1 and w.items[1][0] == "para" and w.items[1][1] == title:
+        del w.items[0]  # the body prints its own title
+    if art is not start:
+        notes.append(f"article body: <{_tag(art)} class='{art.get('class') or ''}'> (site chrome dropped)")
+    out_text, blocks = _assemble(w.items)
+    return Document(path=str(path), format="html", sha256=sha, text=out_text, blocks=blocks,
+                    meta=meta, notes=notes)
+
+
+def read_html(path: Path, text: str, encoding: str, sha: str) -> Document:
+    return html_document(path, text, sha, {"encoding": encoding}, [f"encoding: {encoding}"])
