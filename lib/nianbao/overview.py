@@ -1,0 +1,243 @@
+"""The batch at a glance: load a batch output folder into DataFrames and display them.
+
+``load_batch(batch_dir)`` is the aggregation (tested on its own); the other functions are the
+cells of ``notebooks/batch_overview.ipynb``. The folder is what ``nianbao.batch`` writes:
+``manifest.json`` listing the reports, and one result JSON per report (schema.md). The manifest
+is read leniently — a list of entries, or an object whose ``reports`` is that list; each entry may
+name its result file under ``result``/``result_json``/``result_path`` (relative to the batch
+folder), its page under ``html``, its ``status`` and failure ``reason``/``error``. Without a
+manifest, every ``**/result.json`` and ``**/*.result.json`` under the folder is taken as ok.
+Agency names and messages come from reports and are escaped like everything else.
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import charts
+from .errors import InputError
+from .views import FAMILY_LABELS, View, css, esc, html_table, severity_badge
+
+SEVS = ("error", "warning", "info")
+_PREFIX_FAMILY = {"META": "meta", "STRUCT": "structure", "T2": "table2", "T3": "table3",
+                  "T4": "table4", "TEXT": "text", "NARR": "narrative", "COPY": "text"}
+
+
+@dataclass
+class Batch:
+    folder: Path
+    reports: pd.DataFrame  # one row per report: name, agency, year, status, counts, links
+    findings: pd.DataFrame  # one row per finding: report, agency, rule, family, severity…
+
+
+def _families() -> dict[str, tuple[str, str]]:
+    """rule id -> (family, title) from the registry (empty if the rules cannot load)."""
+    from .rules.registry import all_rules
+
+    return {r.id: (r.family, r.title) for r in all_rules()}
+
+
+def family_of(rule_id: str, registry: dict) -> str:
+    if rule_id in registry:
+        return registry[rule_id][0]
+    return _PREFIX_FAMILY.get(rule_id.split("-")[0], "other")
+
+
+def _entries(folder: Path) -> list[dict]:
+    mpath = folder / "manifest.json"
+    if mpath.exists():
+        try:
+            data = json.loads(mpath.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError(mpath, f"not a readable JSON manifest: {e}") from None
+        entries = data.get("reports", []) if isinstance(data, dict) else data
+        if not isinstance(entries, list):
+            raise InputError(mpath, "manifest has no list of reports")
+        return [e for e in entries if isinstance(e, dict)]
+    found = sorted(set(folder.glob("**/result.json")) | set(folder.glob("**/*.result.json")))
+    return [{"result": str(p.relative_to(folder)), "status": "ok"} for p in found]
+
+
+def _result_file(folder: Path, entry: dict) -> Path | None:
+    for k in ("result", "result_json", "result_path"):
+        if entry.get(k):
+            p = Path(entry[k])
+            return p if p.is_absolute() else folder / p
+    return None
+
+
+def load_batch(batch_dir) -> Batch:
+    """Read a batch folder into a ``Batch`` of two DataFrames (see the module docstring)."""
+    folder = Path(batch_dir)
+    if not folder.is_dir():
+        raise InputError(folder, "not a batch folder")
+    registry = _families()
+    reports, findings = [], []
+    for i, entry in enumerate(_entries(folder)):
+        rfile = _result_file(folder, entry)
+        res = None
+        if rfile is not None and rfile.exists():
+            try:
+                res = json.loads(rfile.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                res = None
+        rep = (res or {}).get("report", {})
+        status = entry.get("status") or ("ok" if res else "failed")
+        name = str(entry.get("name") or entry.get("source") or entry.get("path")
+                   or (res or {}).get("source", {}).get("path") or (rfile.stem if rfile else i))
+        summary = (res or {}).get("summary", {})
+        reports.append({
+            "name": Path(name).name, "agency": rep.get("agency"), "year": rep.get("year"),
+            "format_version": rep.get("format_version"), "status": status,
+            "reason": entry.get("reason") or entry.get("error"),
+            **{s: summary.get(s, 0) if res else None for s in SEVS},
+            "findings": len(res.get("findings", [])) if res else None,
+            "html": entry.get("html"), "result": str(rfile) if rfile else None})
+        for f in (res or {}).get("findings", []):
+            findings.append({"report": Path(name).name, "agency": rep.get("agency"),
+                             "year": rep.get("year"), "rule": f.get("rule"),
+                             "family": family_of(f.get("rule", ""), registry),
+                             "severity": f.get("severity"), "message": f.get("message")})
+    rcols = ["name", "agency", "year", "format_version", "status", "reason", *SEVS, "findings",
+             "html", "result"]
+    fcols = ["report", "agency", "year", "rule", "family", "severity", "message"]
+    rdf = pd.DataFrame(reports, columns=rcols)
+    for c in (*SEVS, "findings", "year"):
+        rdf[c] = rdf[c].astype("Int64")
+    return Batch(folder, rdf, pd.DataFrame(findings, columns=fcols))
+
+
+def _batch(b) -> Batch:
+    return b if isinstance(b, Batch) else load_batch(b)
+
+
+def _safe_href(href) -> str | None:
+    """Only relative links into the batch folder (no scheme, no ``..``): the manifest is ours,
+    but an entry name can come from a report file name."""
+    if not href:
+        return None
+    h = str(href)
+    if ":" in h or h.startswith(("/", "\\")) or ".." in Path(h).parts:
+        return None
+    return h
+
+
+def _label(agency, year, name) -> str:
+    if agency is None or pd.isna(agency):
+        return str(name)
+    return f"{agency} {'' if year is None or pd.isna(year) else year}".strip()
+
+
+def batch_header(b) -> View:
+    """How many reports, in what state, and the findings by severity."""
+    b = _batch(b)
+    st = b.reports["status"].value_counts()
+    sev = b.findings["severity"].value_counts()
+    status = "，".join(f"{esc(str(k))} {v}" for k, v in st.items()) or "无"
+    badges = " ".join(f'{severity_badge(s)} <b class="nb-count">{int(sev.get(s, 0))}</b>'
+                      for s in SEVS)
+    return View(f"<style>{css()}</style>"
+                f'<h1 class="nb-title">批量审核概览</h1>'
+                f'<p>报告 {len(b.reports)} 份（{status}）；发现：{badges}</p>',
+                f"{len(b.reports)} reports")
+
+
+def family_matrix(b) -> pd.DataFrame:
+    """Reports × rule families: number of findings (0 where none), in catalogue order."""
+    b = _batch(b)
+    labels = [_label(a, y, n) for a, y, n in
+              zip(b.reports["agency"], b.reports["year"], b.reports["name"])]
+    fams = [f for f in FAMILY_LABELS if f in set(b.findings["family"])]
+    fams += sorted(set(b.findings["family"]) - set(fams))
+    m = pd.DataFrame(0, index=pd.Index(b.reports["name"], name="report"), columns=fams)
+    for (rep, fam), n in b.findings.groupby(["report", "family"]).size().items():
+        if rep in m.index:
+            m.loc[rep, fam] = n
+    m.insert(0, "label", labels)
+    return m
+
+
+def family_heatmap(b) -> View:
+    """The heat-map-like table: one row per report, one column per rule family."""
+    b = _batch(b)
+    m = family_matrix(b)
+    fams = [c for c in m.columns if c != "label"]
+    top = max([int(m[f].max()) for f in fams] + [1])
+    rows = []
+    for name, row in m.iterrows():
+        st = b.reports.loc[b.reports["name"] == name, "status"].iloc[0]
+        cells = [esc(row["label"]), esc(str(st))]
+        for f in fams:
+            n = int(row[f])
+            alpha = 0 if n == 0 else 0.15 + 0.75 * n / top
+            cells.append(f'<span class="nb-h" style="display:block;background:rgba(198,40,40,'
+                         f'{alpha:.2f})">{n or ""}</span>')
+        rows.append(cells)
+    return View(html_table(["报告", "状态"] + [FAMILY_LABELS.get(f, f) for f in fams], rows,
+                           "nb-table nb-heat"), "family heat map")
+
+
+def top_findings(b, n: int = 15) -> View:
+    """The most frequent rules: how many findings and in how many reports."""
+    b = _batch(b)
+    if b.findings.empty:
+        return View('<p class="nb-ok">批次中没有发现。</p>', "no findings")
+    registry = _families()
+    g = (b.findings.groupby("rule")
+         .agg(findings=("rule", "size"), reports=("report", "nunique"),
+              severity=("severity", lambda s: min(s, key=lambda v: SEVS.index(v)
+                                                  if v in SEVS else 9)))
+         .sort_values(["reports", "findings"], ascending=False).head(n))
+    rows = [[f"<code>{esc(rule)}</code>", esc(registry.get(rule, ("", ""))[1]),
+             severity_badge(r.severity), str(r.findings), str(r.reports)]
+            for rule, r in g.iterrows()]
+    return View(html_table(["规则", "检查内容", "最高严重程度", "发现条数", "涉及报告数"], rows),
+                "top findings")
+
+
+def reports_table(b) -> View:
+    """Every report with its counts and a link to its page."""
+    b = _batch(b)
+    rows = []
+    for r in b.reports.itertuples():
+        href = _safe_href(r.html)
+        name = (f'<a href="{html.escape(href, quote=True)}">{esc(r.name)}</a>' if href
+                else esc(r.name))
+        counts = ["" if pd.isna(getattr(r, s)) else str(getattr(r, s)) for s in SEVS]
+        rows.append([name, esc(_label(r.agency, r.year, "")), esc(str(r.format_version or "")),
+                     esc(str(r.status)), *counts,
+                     esc("" if r.reason is None or pd.isna(r.reason) else str(r.reason))])
+    return View(html_table(["文件", "机关·年度", "格式", "状态", "错误", "警告", "提示", "原因"],
+                           rows), "reports")
+
+
+def findings_histogram(b) -> charts.Chart:
+    b = _batch(b)
+    vals = [int(v) for v in b.reports["findings"].dropna()]
+    return charts.histogram(vals, "每份报告的发现条数", "发现条数")
+
+
+def family_chart(b) -> charts.Chart:
+    b = _batch(b)
+    fams = [f for f in FAMILY_LABELS if f in set(b.findings["family"])]
+    fams += sorted(set(b.findings["family"]) - set(fams))
+    counts = {s: [int(((b.findings["family"] == f) & (b.findings["severity"] == s)).sum())
+                  for f in fams] for s in SEVS}
+    return charts.severity_bars([FAMILY_LABELS.get(f, f) for f in fams], counts,
+                                "各类规则的发现条数")
+
+
+def batch_overview(batch_dir) -> View:
+    """The whole overview as one view (for the batch index page)."""
+    b = _batch(batch_dir)
+    parts = [batch_header(b)._repr_html_(), "<h2>报告 × 规则类别</h2>", family_heatmap(b)._repr_html_(),
+             "<h2>最常见的问题</h2>", top_findings(b)._repr_html_(), "<h2>分布</h2>",
+             findings_histogram(b)._repr_html_()]
+    if not b.findings.empty:
+        parts.append(family_chart(b)._repr_html_())
+    parts += ["<h2>全部报告</h2>", reports_table(b)._repr_html_()]
+    return View("".join(parts), f"batch overview of {b.folder}")
