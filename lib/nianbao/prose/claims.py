@@ -1,0 +1,402 @@
+"""Numeric and zero claims in the prose, and the table cells each one speaks of.
+
+Why a cue catalogue with "the nearest cue wins": a sentence such as 办理行政许可事项236件 holds
+two cues (办理 → results, 行政许可 → 表二); the cue that starts closest before the number is the
+one the number belongs to (spec/narrative-checks.md §1.3). Cues are data (``METRICS``) so adding
+a phrasing is a one-line change with a regression sentence in ``tests/test_prose_claims.py``.
+
+A claim is *demoted* (extracted, never compared) when it is comparative (较上年增加6件) or a
+subset of a generic metric (其中…); its *scope* is ``sub-unit`` when the sentence speaks for one
+office (区政府办代表区政府受理17件), which turns a mismatch into a question for the reviewer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numbers import Quantity, as_wan, quantities
+from .sentences import Sentence, sentences
+
+_G = r"(?:政府信息公开|依申请公开|信息公开|公开)?"
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str  # Chinese, for messages
+    cue: str  # regex; the number follows within GAP characters
+    units: tuple[str, ...]
+    family: str  # rule that compares it: apps | review | docs | fee | proactive
+    generic: bool = False  # a 其中 before it makes it a subset (demoted)
+
+
+COUNT = ("件", "起", "宗", "个", "项")
+METRICS: tuple[Metric, ...] = (
+    Metric("apply.new", "收到申请数", r"(?:收到|受理|新收|接收|接到|新增)了?(?:各类|各种)?" + _G
+           + r"(?:申请|事项)?|申请(?:量|数|数量|总数|总量)", ("件",), "apps", True),
+    Metric("apply.carry_in", "上年结转数", r"上一?年度?结转(?:的)?" + _G + r"(?:申请)?", ("件",), "apps"),
+    Metric("apply.carry_out", "结转下年度数", r"结转(?:至|到)?(?:下一?年度?|\d{4}年度?)(?:继续办理)?(?:的)?(?:申请)?",
+           ("件",), "apps"),
+    Metric("result.total", "办结数", r"(?<!继续)(?:已办结|办结|办理完毕|办理完结|按时答复|按期答复|答复|办理|处理)了?"
+           + _G + r"(?:申请|事项)?", ("件",), "apps", True),
+    Metric("result.granted_partial", "予以公开及部分公开数",
+           r"(?:予以公开|同意公开|全部公开)(?:及|和|与|、|或|以及)部分公开", ("件",), "apps"),
+    Metric("result.granted", "予以公开数", r"予以公开|同意公开|全部公开|公开答复", ("件",), "apps"),
+    Metric("result.partial", "部分公开数", r"部分公开", ("件",), "apps"),
+    Metric("result.withheld", "不予公开数", r"不予公开", ("件",), "apps"),
+    Metric("result.unavailable", "无法提供数", r"无法提供", ("件",), "apps"),
+    Metric("result.rejected", "不予处理数", r"不予处理", ("件",), "apps"),
+    Metric("result.other", "其他处理数", r"其他处理", ("件",), "apps"),
+    Metric("review.total", "行政复议数", r"(?:行政)?复议(?:案件|申请)?", COUNT, "review"),
+    Metric("suit.total", "行政诉讼数", r"(?:行政)?诉讼(?:案件)?", COUNT, "review"),
+    Metric("docs.issued", "制发规范性文件数", r"(?:制发|制定|出台|印发)(?:了|的)?(?:行政)?规范性文件",
+           ("件", "个", "份"), "docs"),
+    Metric("docs.repealed", "废止规范性文件数", r"废止(?:了)?(?:行政)?(?:规范性)?文件", ("件", "个"), "docs"),
+    Metric("docs.in_force", "现行有效规范性文件数", r"现行有效(?:的)?(?:行政)?规范性文件", ("件", "个"), "docs"),
+    Metric("licensing", "行政许可数", r"行政许可(?:事项|决定|案件)?", COUNT, "docs"),
+    Metric("penalty", "行政处罚数", r"行政处罚(?:案件|决定)?", COUNT, "docs"),
+    Metric("coercion", "行政强制数", r"行政强制(?:案件|措施|决定)?", COUNT, "docs"),
+    Metric("fee", "行政事业性收费金额", r"行政事业性收费(?:金额)?", ("元", "万元"), "fee"),
+    Metric("proactive.items", "主动公开信息数", r"主动公开(?:各类)?(?:政府|政务)?信息", ("条", "件", "篇"),
+           "proactive", True),
+)
+METRIC = {m.key: m for m in METRICS}
+_CUES = [(m, re.compile(m.cue)) for m in METRICS]
+GAP = 12
+_BLOCK = re.compile(r"[，,。；;:：]")
+#: In the gap of an application claim these words mean it is about something else.
+_NOT_APPLICATION = re.compile(r"复议|诉讼|咨询|留言|来信|建议|提案|信访|投诉|举报|热线|电话|来电|诉求|人次")
+_COMPARATIVE = re.compile(r"同比|较上年|比上年|较去年|比去年|较20|比20|增长|下降|增加|减少|上升|累计|历年|环比|回落|提高|降低")
+_SUBUNIT = ("代表", "政府办", "办公室", "办公厅")
+_POSTFIX_CARRY = re.compile(r"(?:申请)?[^。；;，,\d]{0,10}?(?:顺延|结转|转入)(?:至|到)?下一?年度?")
+_PERCENT_AFTER = re.compile(r"[,，]?\s*(?:占|占比|约占)(?:比)?(?:为)?")
+
+# ---- zero claims: 没有…行政复议和诉讼, 未收到…申请, …为零
+_NEG = r"(?:未曾|均未|并未|没有|未(?!经|按|能|予|及)|无(?!论|需|法|偿|纸|缝|障碍|关|效|误|一|私|形|限|理))"
+_NEG_VERB = r"(?:发生|收到|受理|产生|引发|引起|出现|涉及|接到|办理)?过?(?:任何|一起|一件|一例)?"
+_ZERO_OBJS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"(?:行政)?复议[^。；;，,\d]{0,6}?(?:和|及|、|与|或|以及)[^。；;，,\d]{0,6}?(?:行政)?诉讼", ("review.total", "suit.total")),
+    (r"行政复议", ("review.total",)),
+    (r"行政诉讼", ("suit.total",)),
+    (r"依申请公开(?:事项|申请)?|(?:政府)?信息公开申请|公开申请", ("apply.new",)),
+)
+_ZERO_RE = [(re.compile(_NEG + _NEG_VERB + r"[^。；;，,\n\d]{0,22}?(?:" + obj + ")"), keys)
+            for obj, keys in _ZERO_OBJS]
+_ZERO_SUFFIX = re.compile(r"(行政复议|行政诉讼|依申请公开|信息公开申请|申请)[^。；;，,\n\d]{0,10}?(?:均为|为|是)(?:零|0)(?![\d.])")
+_SUFFIX_KEYS = {"行政复议": ("review.total",), "行政诉讼": ("suit.total",), "依申请公开": ("apply.new",),
+                "信息公开申请": ("apply.new",), "申请": ("apply.new",)}
+_ALL_UPHELD = re.compile(r"(?:均|全部|皆|都)(?:获|被|予以|得到)?(?:维持|胜诉)")
+
+
+@dataclass
+class Claim:
+    metric: str
+    value: float | None  # None: a malformed number; 万元 for fees
+    unit: str
+    start: int  # offsets into Document.text of the cue … number
+    end: int
+    sentence: Sentence
+    approx: bool = False
+    zero: bool = False  # stated by negation (未发生…), value 0
+    comparative: bool = False
+    subset: bool = False
+    scope: str = "report"  # report | sub-unit
+    percent: float | None = None  # "…N件，占P%"
+    raw: str = ""
+
+    @property
+    def demoted(self) -> bool:
+        return self.comparative or self.subset
+
+    def to_json(self) -> dict:
+        return {"metric": self.metric, "value": self.value, "unit": self.unit,
+                "span": [self.start, self.end], "line": self.sentence.line,
+                "approx": self.approx, "zero": self.zero, "comparative": self.comparative,
+                "subset": self.subset, "scope": self.scope, "percent": self.percent}
+
+
+def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
+    """The claims of one sentence (``sent.text`` is half-width, offsets from ``sent.start``)."""
+    s = sent.text
+    claims: list[Claim] = []
+    qs = [q for q in quantities(s)]
+    cue_hits = []
+    for m, rx in _CUES:
+        for h in rx.finditer(s):
+            if h.end() > h.start():
+                cue_hits.append((h.start(), h.end(), m))
+    # a cue inside a longer cue of another metric (部分公开 in 予以公开及部分公开) is not a cue
+    cue_hits = [c for c in cue_hits if not any(o is not c and o[0] <= c[0] and c[1] <= o[1]
+                                               and (o[1] - o[0]) > (c[1] - c[0]) for o in cue_hits)]
+    used_cues = set()
+    for q in qs:
+        best = None
+        for c in cue_hits:
+            a, b, m = c
+            if b > q.start - 0 or q.start - b > GAP or q.unit not in m.units:
+                continue
+            gap = s[b:q.start]
+            if _BLOCK.search(gap) or re.search(r"\d", gap):
+                continue
+            if m.key.startswith("apply.") and _NOT_APPLICATION.search(s[a:q.start]):
+                continue
+            if m.key == "apply.new" and s[a:b].startswith("新增") and "申请" not in s[a:a + 8]:
+                continue
+            if best is None or a > best[0] or (a == best[0] and b > best[1]):
+                best = c
+        if best is None and q.unit == "件":
+            best = _noun_application(s, q)
+        if best is None:
+            if q.unit == "件" and _POSTFIX_CARRY.match(s, q.end):
+                best = (q.start, _POSTFIX_CARRY.match(s, q.end).end(), METRIC["apply.carry_out"])
+            else:
+                continue
+        a, b, m = best
+        used_cues.add((a, b))
+        value = q.value
+        unit = q.unit
+        if m.key == "fee" and value is not None:
+            value, unit = as_wan(value, q.unit), "万元"
+        lo = min(a, q.start)
+        claim = Claim(m.key, value, unit, sent.start + lo, sent.start + max(b, q.end), sent,
+                      approx=q.approx, raw=s[lo:max(b, q.end)])
+        clause_start = max(s.rfind(ch, 0, lo) for ch in "，,；;：:")
+        before = s[max(0, lo - 20, clause_start + 1):q.start]
+        claim.comparative = bool(_COMPARATIVE.search(before))
+        claim.subset = m.generic and "其中" in s[max(0, clause_start):lo] or (
+            m.generic and "其中" in s[max(0, lo - 6):lo])
+        pre = s[max(0, lo - 14):lo]
+        if any(w in pre and w not in agency for w in _SUBUNIT):
+            claim.scope = "sub-unit"
+        pm = _PERCENT_AFTER.match(s, q.end)
+        if pm:
+            pq = [p for p in qs if p.start == pm.end() and p.unit == "%"]
+            if pq:
+                claim.percent = pq[0].value
+        claims.append(claim)
+    claims.extend(_zero_claims(sent, claims))
+    claims.extend(_upheld_claims(sent))
+    return claims
+
+
+_APPLY_NOUN = re.compile(r"(?:政府信息公开|依申请公开|信息公开|公开)申请件?(?:共|共计|合计)?$")
+_RECEIVE = re.compile(r"收到|受理|接收|接到|新收")
+
+
+def _noun_application(s: str, q: Quantity):
+    """收到…(long gap)…政府信息公开申请N件: the noun before the number, a receive verb earlier
+    in the clause (接收通过邮寄、网络提交的各类政府信息公开申请21件)."""
+    clause_start = max(s.rfind(ch, 0, q.start) for ch in "，,；;：:。") + 1
+    head = s[clause_start:q.start]
+    m = _APPLY_NOUN.search(head)
+    v = _RECEIVE.search(head)
+    if m and v and not _NOT_APPLICATION.search(head):
+        return (clause_start + v.start(), clause_start + m.end(), METRIC["apply.new"])
+    return None
+
+
+def _zero_claims(sent: Sentence, numeric: list[Claim]) -> list[Claim]:
+    s = sent.text
+    out: list[Claim] = []
+    taken: list[tuple[int, int]] = []
+    for rx, keys in _ZERO_RE:
+        for m in rx.finditer(s):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            for k in keys:
+                out.append(Claim(k, 0.0, "件", sent.start + m.start(), sent.start + m.end(), sent,
+                                 zero=True, raw=m.group(0)))
+    for m in _ZERO_SUFFIX.finditer(s):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        for k in _SUFFIX_KEYS[m.group(1)]:
+            out.append(Claim(k, 0.0, "件", sent.start + m.start(), sent.start + m.end(), sent,
+                             zero=True, raw=m.group(0)))
+    # a numeric claim of the same metric in the sentence wins over a loose negation
+    have = {c.metric for c in numeric}
+    return [c for c in out if c.metric not in have]
+
+
+def _upheld_claims(sent: Sentence) -> list[Claim]:
+    s = sent.text
+    out = []
+    for m in _ALL_UPHELD.finditer(s):
+        head = s[:m.start()]
+        for word, key in (("复议", "review.all_upheld"), ("诉讼", "suit.all_upheld")):
+            if word in head:
+                out.append(Claim(key, None, "", sent.start + m.start(), sent.start + m.end(), sent,
+                                 raw=m.group(0)))
+    return out
+
+
+def extract(report) -> list[Claim]:
+    """Every claim in the report's prose, in text order."""
+    agency = report.agency or report.title or ""
+    out: list[Claim] = []
+    for sent in sentences(report):
+        out.extend(extract_sentence(sent, agency))
+    return out
+
+
+# ------------------------------------------------------------------ linking to cells
+@dataclass
+class Link:
+    """A claim compared with the table: ``status`` is match | mismatch | null | nocell."""
+
+    claim: Claim
+    status: str
+    expected: float | None = None  # the table value (or the matching alternative)
+    cells: list[dict] = field(default_factory=list)
+    matched: str | None = None  # which reading matched ("新收" or "新收+上年结转")
+    skipped: list[dict] = field(default_factory=list)  # null cells
+    note: str = ""
+
+
+def _cell_info(table, row, col) -> dict:
+    c = table.cell(row, col)
+    d = {"table": table.name, "row": row, "column": col, "value": None if c is None else c.value}
+    if c is not None and c.line is not None:
+        d["line"] = c.line
+    return d
+
+
+def _row_total(table, row: str, cols: tuple[str, ...]):
+    """A row's total: the printed 总计 cell, else the sum of its other columns; with the cells."""
+    tot = table.cell(row, "total")
+    if tot is not None and tot.value is not None:
+        return tot.value, [_cell_info(table, row, "total")], []
+    infos = [_cell_info(table, row, c) for c in cols]
+    if not infos or tot is None and table.cell(row, cols[0]) is None:
+        return None, [], [_cell_info(table, row, "total")]
+    nulls = [i for i in infos if i["value"] is None]
+    if nulls:
+        return None, infos, nulls
+    return sum(i["value"] for i in infos), infos, []
+
+
+def _sum_rows(table, rows, cols):
+    total, cells, nulls = 0.0, [], []
+    for r in rows:
+        v, c, n = _row_total(table, r, cols)
+        cells += c
+        nulls += n
+        if v is None:
+            total = None
+        elif total is not None:
+            total += v
+    return (None if nulls else total), cells, nulls
+
+
+def _t3(report, rows):
+    from .. import schema
+
+    return _sum_rows(report.table3, rows, schema.T3_APPLICANT_KEYS)
+
+
+def _t4(report, rows):
+    return _sum_rows(report.table4, rows, ("upheld", "corrected", "other", "pending"))
+
+
+def _t3_group(report, prefix):
+    from .. import schema
+
+    rows = [r.key for r in schema.t3_rows(report.format_version) if r.key.startswith(prefix)]
+    if prefix == "other" and report.format_version == schema.FORMAT_2019:
+        rows = ["other"]
+    return _t3(report, rows)
+
+
+def _t2(report, row, col21, col19=None):
+    from .. import schema
+
+    col = col19 if report.format_version == schema.FORMAT_2019 else col21
+    if col is None:
+        return None, [], []
+    c = report.table2.cell(row, col)
+    if c is None:
+        return None, [], []
+    info = _cell_info(report.table2, row, col)
+    return c.value, [info], ([] if c.value is not None else [info])
+
+
+_T3_ROWS = {"apply.new": ["new_received"], "apply.carry_in": ["carried_over"],
+            "apply.carry_out": ["carried_forward"], "result.total": ["total_processed"],
+            "result.granted": ["granted"], "result.partial": ["partially_granted"],
+            "result.granted_partial": ["granted", "partially_granted"]}
+_T3_GROUPS = {"result.withheld": "withheld_", "result.unavailable": "unavailable_",
+              "result.rejected": "rejected_", "result.other": "other"}
+_T2_CELLS = {"docs.issued": ("normative_documents", "issued", "made"),
+             "docs.repealed": ("normative_documents", "repealed", None),
+             "docs.in_force": ("normative_documents", "in_force", None),
+             "licensing": ("licensing", "decisions", "decisions"),
+             "penalty": ("penalty", "decisions", "decisions"),
+             "coercion": ("coercion", "decisions", "decisions"),
+             "fee": ("fees", "amount_wan", None)}
+
+
+def table_value(report, metric: str):
+    """(value, cells, null cells) of the table side of ``metric``; value None if unknown."""
+    if metric in _T3_ROWS:
+        return _t3(report, _T3_ROWS[metric]) if report.table3.found else (None, [], [])
+    if metric in _T3_GROUPS:
+        return _t3_group(report, _T3_GROUPS[metric]) if report.table3.found else (None, [], [])
+    if metric in ("review.total", "suit.total"):
+        rows = ["review"] if metric == "review.total" else ["suit_direct", "suit_after_review"]
+        return _t4(report, rows) if report.table4.found else (None, [], [])
+    if metric in _T2_CELLS and report.table2.found:
+        return _t2(report, *_T2_CELLS[metric])
+    return None, [], []
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b)) or abs(a - b) < 5e-5
+
+
+def _agrees(claim: Claim, v: float) -> bool:
+    if claim.approx:
+        return v >= claim.value - 1e-9
+    return _close(claim.value, v)
+
+
+def link(claim: Claim, report) -> Link:
+    """Compare one claim with its table cells."""
+    if claim.metric.endswith(".all_upheld"):
+        return _link_upheld(claim, report)
+    v, cells, nulls = table_value(report, claim.metric)
+    if not cells and not nulls:
+        return Link(claim, "nocell")
+    if v is None:
+        return Link(claim, "null", None, cells, skipped=nulls)
+    if claim.value is None:
+        return Link(claim, "mismatch", v, cells, note="数字格式有误")
+    if _agrees(claim, v):
+        return Link(claim, "match", v, cells, matched="表格")
+    if claim.metric == "apply.new":  # 收到…N件 may count 上年结转 too
+        cv, ccells, cnulls = table_value(report, "apply.carry_in")
+        if cv is not None and _agrees(claim, v + cv):
+            return Link(claim, "match", v + cv, cells + ccells, matched="新收+上年结转")
+    return Link(claim, "mismatch", v, cells)
+
+
+def _link_upheld(claim: Claim, report) -> Link:
+    if not report.table4.found:
+        return Link(claim, "nocell")
+    rows = ["review"] if claim.metric.startswith("review") else ["suit_direct", "suit_after_review"]
+    t = report.table4
+    cells = [_cell_info(t, r, c) for r in rows for c in ("corrected", "other", "pending")]
+    nulls = [c for c in cells if c["value"] is None]
+    if nulls:
+        return Link(claim, "null", None, cells, skipped=nulls)
+    bad = [c for c in cells if c["value"]]
+    return Link(claim, "mismatch" if bad else "match", 0, bad or cells)
+
+
+def percent_denominator(report):
+    """The base of "占P%" shares of results: 表三（七）总计."""
+    return table_value(report, "result.total")[0] if report.table3.found else None
+
+
+def check(report) -> list[Link]:
+    """Every claim of the report linked to its cells (demoted claims are left out)."""
+    return [link(c, report) for c in extract(report) if not c.demoted]
