@@ -127,11 +127,11 @@ def agency_kind(agency: str | None, cfg: dict) -> tuple[str | None, str]:
     """``(kind, why)``: the configured kind, or the name-suffix guess (None if no agency name)."""
     kind = cfg["agency_kind"]
     if kind != "auto":
-        return kind, "configured"
+        return kind, "配置指定"
     if not agency:
-        return None, "agency unknown"
+        return None, "机关名称未识别"
     name = agency.strip()
     for s in cfg["government_suffixes"]:
         if name.endswith(s):
-            return "government", f"agency name ends in {s}"
-    return "department", "agency name is not a government's"
+            return "government", f"机关名称以“{s}”结尾"
+    return "department", "机关名称不以" + "、".join(f"“{s}”" for s in cfg["government_suffixes"]) + "结尾"

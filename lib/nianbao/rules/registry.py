@@ -6,6 +6,7 @@ A rule's id, title, default severity and basis come from the catalogue in
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -44,7 +45,7 @@ def rule(id: str, *, title: str, severity: str, basis: str, source: str, family:
         if id in RULES:
             raise ValueError(f"rule {id} registered twice")
         RULES[id] = Rule(id, title, severity, basis, source, family, func,
-                         (func.__doc__ or "").strip())
+                         inspect.cleandoc(func.__doc__ or ""))
         return func
 
     return deco

@@ -1,0 +1,184 @@
+"""Shared evidence helpers for the table rules: locations, quotes, and null-aware sums.
+
+Every table finding must point at a cell (table/row/column keys and the line) and quote the
+printed row, and every arithmetic check must say which null cells it could not use and which
+recovered cells it did use. Keeping that in one place keeps the rules short and consistent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import schema
+from ..model import RECOVERED, Cell, Report, Table
+
+TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
+
+
+def _labels(table: str) -> tuple[dict, dict]:
+    if table == "table3":
+        return ({r.key: r.label for r in schema.T3_ROWS}, {c.key: c.label for c in schema.T3_COLUMNS})
+    if table == "table4":
+        return ({r.key: r.label for r in schema.T4_ROWS}, {c.key: c.label for c in schema.T4_COLUMNS})
+    rows, cols = {}, {}
+    for fmt in (schema.FORMAT_2021, schema.FORMAT_2019):
+        for r in schema.t2_rows(fmt):
+            rows.setdefault(r.key, r.label)
+            for c in r.columns:
+                cols.setdefault(c.key, c.label)
+    return rows, cols
+
+
+_ROW_CN: dict[str, dict] = {}
+_COL_CN: dict[str, dict] = {}
+for _t in TABLE_CN:
+    _ROW_CN[_t], _COL_CN[_t] = _labels(_t)
+
+
+def row_cn(table: str, row: str) -> str:
+    """The official Chinese label of a row key (short form for messages)."""
+    return _ROW_CN[table].get(row, row)
+
+
+def col_cn(table: str, col: str) -> str:
+    return _COL_CN[table].get(col, col)
+
+
+def row_line(t: Table, row: str) -> int | None:
+    line = t.row_lines.get(row)
+    if line is None:
+        c = next((c for (r, _), c in t.cells.items() if r == row and c.line), None)
+        line = c.line if c else None
+    return line
+
+
+def row_quote(report: Report, t: Table, row: str) -> str | None:
+    """The printed row (label and raw values) as it stands in the text, tabs shown as spaces."""
+    line = row_line(t, row)
+    if line is None:
+        return None
+    return " ".join(x for x in report.document.line_text(line).split("\t") if x.strip()) or None
+
+
+def cell_loc(t: Table, row: str | None, col: str | None = None, line: int | None = None) -> dict:
+    loc = {"table": t.name}
+    if row:
+        loc["row"] = row
+    if col:
+        loc["column"] = col
+    if line is None and row:
+        c = t.cells.get((row, col)) if col else None
+        line = c.line if c is not None and c.line else row_line(t, row)
+    if line is not None:
+        loc["line"] = line
+    return loc
+
+
+def cell_ref(row: str, col: str, c: Cell | None) -> dict:
+    d = {"row": row, "column": col, "how": c.how if c else "missing"}
+    if c is not None and c.raw:
+        d["raw"] = c.raw
+    if c is not None and c.reason:
+        d["reason"] = c.reason
+    return d
+
+
+@dataclass
+class Sum:
+    """A null-aware sum: ``value`` is None when any term is null (listed in ``skipped``)."""
+
+    value: int | float | None = 0
+    skipped: list[dict] = field(default_factory=list)
+    recovered: list[dict] = field(default_factory=list)
+
+
+def total(t: Table, terms: list[tuple[str, str]]) -> Sum:
+    s = Sum()
+    acc = 0
+    for row, col in terms:
+        c = t.cells.get((row, col))
+        if c is None or c.value is None:
+            ref = cell_ref(row, col, c)
+            ref["reason"] = ref.get("reason") or "空白或缺失，不按0计"
+            s.skipped.append(ref)
+            continue
+        if c.how == RECOVERED:
+            s.recovered.append(cell_ref(row, col, c))
+        acc += c.value
+    s.value = None if s.skipped else acc
+    return s
+
+
+def fmt_num(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def recovered_phrase(recovered: list[dict]) -> str:
+    if not recovered:
+        return ""
+    cells = "、".join(f"{row_or_col(r)}“{r.get('raw', '')}”" for r in recovered)
+    return f"（其中{cells}的数值由连写数字拆分恢复）"
+
+
+def row_or_col(ref: dict) -> str:
+    return f"{ref['row']}/{ref['column']}"
+
+
+@dataclass
+class Relation:
+    """One equation ``lhs = rhs`` over cells of a table, with where to report it."""
+
+    desc: str  # e.g. "“自然人”列：一+二 = （七）+四"
+    lhs: list[tuple[str, str]]
+    rhs: list[tuple[str, str]]
+    at: tuple[str, str]  # the (row, col) the finding points at
+    lhs_name: str = "左边"
+    rhs_name: str = "右边"
+
+
+def check_relations(rule_id: str, report: Report, t: Table, rels: list[Relation],
+                    what: str) -> list:
+    """Evaluate each relation: an error per broken one (expected = lhs, actual = rhs), and one
+    info finding listing the relations nulls kept from being evaluated. ``what`` names the
+    relation family in messages (e.g. "勾稽关系R1")."""
+    from ..findings import Finding
+
+    out, blocked, skipped_all = [], [], []
+    for rel in rels:
+        a, b = total(t, rel.lhs), total(t, rel.rhs)
+        rec = a.recovered + b.recovered
+        if a.value is None or b.value is None:
+            blocked.append(rel.desc)
+            skipped_all.extend(x for x in a.skipped + b.skipped if x not in skipped_all)
+            continue
+        if abs(a.value - b.value) < 1e-9:
+            continue
+        row, col = rel.at
+        diff = fmt_num(abs(a.value - b.value))
+        msg = (f"{TABLE_CN[t.name]}{rel.desc}不成立：{rel.lhs_name}={fmt_num(a.value)}，"
+               f"{rel.rhs_name}={fmt_num(b.value)}，相差{diff}{recovered_phrase(rec)}")
+        details = {"relation": rel.desc}
+        if rec:
+            details["recovered"] = rec
+        out.append(Finding(rule_id, "error", msg, cell_loc(t, row, col), a.value, b.value,
+                           row_quote(report, t, row), details))
+    if blocked:
+        out.append(unevaluated(rule_id, report, t, blocked, skipped_all, what))
+    return out
+
+
+def unevaluated(rule_id: str, report: Report, t: Table, blocked: list[str], skipped: list[dict],
+                what: str):
+    """The info finding for relations that null cells kept from being checked (not silence,
+    not an error), listing the cells in ``details["skipped"]``."""
+    from ..findings import Finding
+
+    first = skipped[0]
+    names = "、".join(f"{row_cn(t.name, s['row'])}/{col_cn(t.name, s['column'])}"
+                     for s in skipped[:6])
+    more = f"等{len(skipped)}个" if len(skipped) > 6 else ""
+    msg = (f"{TABLE_CN[t.name]}有{len(blocked)}处{what}无法核对：单元格{names}{more}"
+           f"为空白或缺失（不按0计）")
+    return Finding(rule_id, "info", msg, cell_loc(t, first["row"], first["column"]), None, None,
+                   row_quote(report, t, first["row"]), {"skipped": skipped, "relations": blocked})

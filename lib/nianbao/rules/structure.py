@@ -1,0 +1,129 @@
+"""Structure: the six parts, repeated headings, the format version, and where the tables sit.
+
+条例 第五十条 lists the content and 30号 says it must not be left out ("不能遗漏"); the six
+parts are recognised by keywords (the parser's ``Section``s), because compliant reports vary
+the wording slightly.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import schema
+from ..findings import Finding
+from ..textnorm import label_key
+from .registry import rule
+
+_CN = "一二三四五六"
+
+
+@rule("STRUCT-SECTIONS", title="六个部分齐全且顺序正确", severity="error", basis="OFFICIAL",
+      source="spec §5.1; 条例第五十条; 30号“不能遗漏”", family="structure")
+def struct_sections(report, ctx):
+    """A missing part is an error; parts printed out of order are a warning."""
+    found = {s.number for s in report.sections}
+    for spec in schema.SECTIONS:
+        if spec.number not in found:
+            yield Finding("STRUCT-SECTIONS", "error", f"缺少第{_CN[spec.number - 1]}部分“{spec.heading}”",
+                          {"section": spec.number}, spec.heading, None)
+    seq = [s for s in sorted(report.sections, key=lambda s: s.line)]
+    for prev, cur in zip(seq, seq[1:]):
+        if cur.number < prev.number:
+            yield Finding("STRUCT-SECTIONS", "warning",
+                          f"第{_CN[cur.number - 1]}部分“{cur.heading}”排在第{_CN[prev.number - 1]}部分之后",
+                          {"section": cur.number, "line": cur.line, "span": tuple(cur.span)},
+                          f"第{_CN[cur.number - 1]}部分在第{_CN[prev.number - 1]}部分之前",
+                          cur.heading, cur.heading)
+
+
+_NUMBERED = re.compile(rf"^\s*[{_CN}]\s*[、.．]")
+_TITLE = "政府信息公开工作年度报告"
+
+
+def _dup_kind(text: str, title_key: str | None) -> str | None:
+    k = label_key(text)
+    if title_key and k == title_key or _TITLE in k and len(k) <= 60:
+        return "标题"
+    if _NUMBERED.match(text) and any(re.search(s.pattern, k) for s in schema.SECTIONS):
+        return "部分标题"
+    return None
+
+
+@rule("STRUCT-DUP", title="标题或部分标题重复", severity="warning", basis="STRUCT",
+      source="spec §5.1 (D-FORMAT); 种子报告第3/7、5/9行", family="structure")
+def struct_dup(report, ctx):
+    """The title or a part heading printed twice is a copy/paste or extraction artefact; each
+    repeat is reported at its second line with the first line in the details."""
+    title_key = label_key(report.title) if report.title else None
+    first: dict[str, int] = {}
+    for text, line in report.headings:
+        kind = _dup_kind(text, title_key)
+        if kind is None:
+            continue
+        k = label_key(text)
+        if k in first:
+            yield Finding("STRUCT-DUP", "warning",
+                          f"{kind}“{text.strip()}”重复出现（第{first[k]}行与第{line}行）",
+                          {"line": line}, 1, 2, text.strip(), {"first_line": first[k]})
+        else:
+            first[k] = line
+
+
+def required_version(year: int | None) -> str | None:
+    if year is None or year < 2019:
+        return None
+    return schema.FORMAT_2021 if year >= 2021 else schema.FORMAT_2019
+
+
+_VERSION_CN = {schema.FORMAT_2021: "2021年格式（国办公开办函〔2021〕30号）",
+               schema.FORMAT_2019: "2019年试行格式（国办公开办函〔2019〕60号）"}
+
+
+@rule("STRUCT-VERSION", title="表格格式版本与报告年度相符", severity="error", basis="OFFICIAL",
+      source="spec §5.1; §2.1 (2020年对应2019格式为推定[U])", family="structure")
+def struct_version(report, ctx):
+    """Report year ≥ 2021 must use the 2021 format, 2019–2020 the 2019 trial format; labels of
+    both formats in one report are flagged too. Decided on the label markers the parser saw."""
+    from .meta import title_year
+
+    year = title_year(report)
+    need = required_version(year)
+    markers = {v: m for v, m in (report.format_markers or {}).items()
+               if v in _VERSION_CN and m}
+    if need is None:
+        return
+    other = schema.FORMAT_2019 if need == schema.FORMAT_2021 else schema.FORMAT_2021
+    if not markers:
+        yield Finding("STRUCT-VERSION", "info",
+                      f"未识别到表格格式标志，无法核对是否使用{_VERSION_CN[need]}", {},
+                      need, None)
+        return
+    if other in markers:
+        quote = "、".join(markers[other][:4])
+        mixed = need in markers
+        msg = (f"{year}年报告应使用{_VERSION_CN[need]}，"
+               + (f"但同时出现了{_VERSION_CN[other]}的标志：{quote}" if mixed
+                  else f"实际使用了{_VERSION_CN[other]}（标志：{quote}）"))
+        yield Finding("STRUCT-VERSION", "error", msg, {}, need,
+                      "mixed" if mixed else other, quote, {"markers": markers})
+
+
+@rule("STRUCT-PARTS-ORDER", title="表二、表三、表四位于对应部分之下", severity="warning",
+      basis="STRUCT", source="spec §5.1; §2.2", family="structure")
+def struct_parts_order(report, ctx):
+    """表二 belongs under part 二, 表三 under 三, 表四 under 四; a table elsewhere usually
+    means a mis-numbered heading or a table pasted in the wrong place."""
+    secs = sorted(report.sections, key=lambda s: s.line)
+    for name, want in (("table2", 2), ("table3", 3), ("table4", 4)):
+        t = report.table(name)
+        if not t.found or t.line is None or not secs:
+            continue
+        under = None
+        for s in secs:
+            if s.line <= t.line:
+                under = s
+        if under is None or under.number != want:
+            where = f"第{_CN[under.number - 1]}部分“{under.heading}”" if under else "第一部分之前"
+            yield Finding("STRUCT-PARTS-ORDER", "warning",
+                          f"{schema.TABLE_NAMES[name].split()[0]}位于{where}之下，应在第{_CN[want - 1]}部分",
+                          {"table": name, "line": t.line, "section": under.number if under else None},
+                          want, under.number if under else None, None)

@@ -1,0 +1,155 @@
+"""表二 主动公开政府信息情况: labels, the fee unit, types, R7 and the all-zero display.
+
+The 2021 format has 10 cells in four 第二十条 blocks; the 2019 trial format has 19 cells and a
+第（九）项 政府集中采购 block. Only the 2019 "本年增/减" may be negative, and only money
+(the 2021 fee in 万元, the 2019 采购总金额) may have decimals.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import schema
+from ..findings import Finding
+from ..textnorm import to_halfwidth
+from .evidence import cell_loc, fmt_num, row_quote, total, unevaluated
+from .registry import rule
+from .table3 import check_types
+from .wording import same, similarity
+
+T = "table2"
+FEE_LABEL = "本年收费金额（单位：万元）"
+
+
+@rule("T2-LABELS", title="表二分项与行名符合所用格式", severity="error", basis="OFFICIAL",
+      source="spec §5.2; §2.3", family="table2")
+def t2_labels(report, ctx):
+    """Each 第二十条 block of the detected format must be there (a missing block or row:
+    error); row and column names that differ from the official ones (e.g. 规范性文件 in a
+    2021 report): warning."""
+    t = report.table2
+    if not t.found:
+        yield Finding("T2-LABELS", "error", "未找到表二（主动公开政府信息情况）",
+                      {"table": T, "section": 2})
+        return
+    rows = schema.t2_rows(report.format_version)
+    items: dict[str, list] = {}
+    for r in rows:
+        items.setdefault(r.item, []).append(r)
+    for item, rs in items.items():
+        absent = [r for r in rs if not t.row_labels.get(r.key)]
+        if len(absent) == len(rs):
+            yield Finding("T2-LABELS", "error", f"表二缺少第二十条第{item}项（"
+                          f"{'、'.join(r.label for r in rs)}）", {"table": T, "row": rs[0].key},
+                          f"第二十条第{item}项", None)
+            continue
+        for r in absent:
+            yield Finding("T2-LABELS", "error", f"表二第二十条第{item}项缺少“{r.label}”行",
+                          {"table": T, "row": r.key}, r.label, None)
+    for r in rows:
+        printed = t.row_labels.get(r.key)
+        if printed and not same(printed, r.label):
+            yield Finding("T2-LABELS", "warning", f"表二行名“{printed}”应为“{r.label}”",
+                          cell_loc(t, r.key), r.label, printed, row_quote(report, t, r.key),
+                          {"similarity": round(similarity(printed, r.label), 1)})
+    seen = set()
+    for r in rows:
+        for c in r.columns:
+            printed = t.col_labels.get(c.key)
+            if c.key == "amount_wan" or c.key in seen or not printed:
+                continue  # the fee header is T2-UNIT's
+            seen.add(c.key)
+            if not same(printed, c.label):
+                yield Finding("T2-LABELS", "warning", f"表二列名“{printed}”应为“{c.label}”",
+                              cell_loc(t, r.key, c.key), c.label, printed,
+                              row_quote(report, t, r.key))
+
+
+_DECIMALS = re.compile(r"保留\s*(\d|[一二三四五六])\s*位小数")
+_CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+
+
+@rule("T2-UNIT", title="表二收费金额表头为“本年收费金额（单位：万元）”", severity="info",
+      basis="OFFICIAL", source="spec §5.2; §2.3 (30号表二；“保留4位小数”非全国格式)",
+      family="table2")
+def t2_unit(report, ctx):
+    """The national header is 本年收费金额（单位：万元）. A local qualifier such as "保留4位小数"
+    is shown (info); a different unit, or a value not written with the decimals its own header
+    asks for, is self-inconsistent (warning, quoting the printed token)."""
+    t = report.table2
+    if not t.found or report.format_version == schema.FORMAT_2019:
+        return
+    printed = t.col_labels.get("amount_wan")
+    cell = t.cell("fees", "amount_wan")
+    if not printed:
+        return
+    loc = cell_loc(t, "fees", "amount_wan")
+    hw = to_halfwidth(printed)
+    if same(printed, FEE_LABEL):
+        pass
+    elif "万元" not in hw:
+        yield Finding("T2-UNIT", "warning", f"表二收费金额表头“{printed}”的单位不是万元",
+                      loc, FEE_LABEL, printed, printed)
+    else:
+        yield Finding("T2-UNIT", "info",
+                      f"表二收费金额表头“{printed}”带有全国格式以外的限定（应为“{FEE_LABEL}”）",
+                      loc, FEE_LABEL, printed, printed)
+    want = ctx.config["thresholds"]["fee_decimals"]
+    m = _DECIMALS.search(hw)
+    if want is None and m:
+        want = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGIT[m.group(1)]
+    if want is None or cell is None or cell.value is None or not cell.raw:
+        return
+    raw = to_halfwidth(cell.raw).strip()
+    shown = len(raw.split(".", 1)[1]) if "." in raw else 0
+    if shown != want:
+        yield Finding("T2-UNIT", "warning",
+                      f"表二收费金额表头要求保留{want}位小数，但数值写作“{cell.raw}”"
+                      f"（{shown}位小数）", loc, f"{want}位小数", cell.raw,
+                      row_quote(report, t, "fees"), {"header": printed})
+
+
+@rule("T2-TYPES", title="表二数值类型：件数为非负整数，金额非负", severity="error",
+      basis="STRUCT", source="spec §5.2; R5", family="table2")
+def t2_types(report, ctx):
+    """Counts are whole and non-negative; money may have decimals; only the 2019 本年增/减
+    may be negative."""
+    yield from check_types(report, T, "T2-TYPES", may_be_negative=("change",),
+                           may_be_decimal=("amount_wan", "amount"))
+
+
+@rule("T2-R7", title="表二：本年制发件数≤现行有效件数+本年废止件数", severity="warning",
+      basis="HEUR", source="spec §3 R7", family="table2")
+def t2_r7(report, ctx):
+    """A document made this year is either still in force or was repealed; more made than in
+    force plus repealed is suspicious (it can legitimately fail when a document expired
+    without formal repeal, hence a warning)."""
+    t = report.table2
+    if not t.found or report.format_version == schema.FORMAT_2019:
+        return
+    blocked, skipped = [], []
+    for row in ("regulations", "normative_documents"):
+        label = "规章" if row == "regulations" else "行政规范性文件"
+        made, rest = total(t, [(row, "issued")]), total(t, [(row, "in_force"), (row, "repealed")])
+        if made.value is None or rest.value is None:
+            blocked.append(f"“{label}”制发≤现行有效+废止")
+            skipped += made.skipped + rest.skipped
+        elif made.value > rest.value:
+            yield Finding("T2-R7", "warning",
+                          f"表二“{label}”本年制发{fmt_num(made.value)}件，多于现行有效件数与"
+                          f"本年废止件数之和{fmt_num(rest.value)}件",
+                          cell_loc(t, row, "issued"), f"≤{fmt_num(rest.value)}", made.value,
+                          row_quote(report, t, row))
+    if blocked:
+        yield unevaluated("T2-R7", report, t, blocked, skipped, "关系R7")
+
+
+@rule("T2-ALLZERO", title="表二全部为0", severity="info", basis="HEUR",
+      source="spec §5.2", family="table2")
+def t2_allzero(report, ctx):
+    """Every 表二 cell is 0: plausible for a small agency, shown for the reviewer's attention."""
+    t = report.table2
+    vals = [c.value for c in t.cells.values()]
+    if t.found and vals and all(v == 0 for v in vals):
+        yield Finding("T2-ALLZERO", "info", f"表二{len(vals)}个数值全部为0，请核实是否属实",
+                      {"table": T, "line": t.line}, None, 0, None)
+

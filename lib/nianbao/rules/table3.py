@@ -1,0 +1,202 @@
+"""表三 收到和处理政府信息公开申请情况: header, rows, cell counts, blanks, types, R1–R3.
+
+R1 is the one relation the format itself prints (per column: 一+二 = （七）+四); R2 (row total =
+the six applicant columns) and R3 ((七)总计 = the leaf rows of 三) follow from the table design.
+Blank cells are never read as 0: relations that need them are reported as not evaluable.
+"""
+from __future__ import annotations
+
+from .. import schema
+from ..findings import Finding
+from ..model import BLANK, MISSING, UNREADABLE
+from .evidence import (Relation, cell_loc, cell_ref, check_relations, col_cn, fmt_num, row_cn,
+                       row_quote)
+from .registry import rule
+from .wording import core, same, similarity
+
+T = "table3"
+COLS = schema.T3_COLUMN_KEYS
+
+
+def _found(report) -> bool:
+    return report.table3.found
+
+
+def _present_rows(report) -> list[str]:
+    t = report.table3
+    return [r.key for r in schema.t3_rows(report.format_version) if t.row_labels.get(r.key)]
+
+
+@rule("T3-HEADER", title="表三表头：7列且列名为官方名称", severity="error", basis="OFFICIAL",
+      source="spec §5.3; §2.4 (国办公开办函〔2021〕30号表三)", family="table3")
+def t3_header(report, ctx):
+    """The 7 applicant columns must all be there (a missing one, typically 总计, is an error:
+    R1/R2 cannot be checked) and carry the official names (社会公益组织, not 社会组织: warning)."""
+    t = report.table3
+    if not t.found:
+        yield Finding("T3-HEADER", "error", "未找到表三（收到和处理政府信息公开申请情况）",
+                      {"table": T, "section": 3})
+        return
+    line = t.line
+    header = " ".join((t.header_text or "").split()) or None
+    for c in schema.T3_COLUMNS:
+        printed = t.col_labels.get(c.key)
+        if not printed:
+            yield Finding("T3-HEADER", "error", f"表三表头缺少“{c.label}”列",
+                          cell_loc(t, None, c.key, line), c.label, None, header)
+        elif not same(printed, c.label):
+            yield Finding("T3-HEADER", "warning",
+                          f"表三表头列名“{printed}”应为“{c.label}”",
+                          cell_loc(t, None, c.key, line), c.label, printed, header,
+                          {"similarity": round(similarity(printed, c.label), 1)})
+
+
+@rule("T3-ROWS", title="表三行项目齐全且措辞与官方一致", severity="error", basis="OFFICIAL",
+      source="spec §5.3; §2.4", family="table3")
+def t3_rows(report, ctx):
+    """Every row of the detected version must be present (missing: error) with the official
+    wording after normalising brackets, punctuation and numbering (difference: warning, with
+    the similarity). A printed row the parser could not place is matched fuzzily to the
+    missing official row, so a typo is reported as a wording difference, not only as a gap."""
+    t = report.table3
+    if not t.found:
+        return
+    threshold = ctx.config["thresholds"]["label_similarity"]
+    extras = list(t.extra_labels)
+    for r in schema.t3_rows(report.format_version):
+        printed = t.row_labels.get(r.key)
+        if printed:
+            if not same(printed, r.label, strip_groups=True):
+                sim = similarity(printed, r.label, strip_groups=True)
+                yield Finding("T3-ROWS", "warning",
+                              f"表三行名“{core(printed, True)}”与官方“{core(r.label, True)}”不一致"
+                              f"（相似度{sim:.0f}%）",
+                              cell_loc(t, r.key), r.label, printed, row_quote(report, t, r.key),
+                              {"similarity": round(sim, 1)})
+            continue
+        best = max(extras, key=lambda x: similarity(x, r.label, True), default=None)
+        if best is not None and similarity(best, r.label, True) >= threshold:
+            extras.remove(best)
+            sim = similarity(best, r.label, True)
+            yield Finding("T3-ROWS", "warning",
+                          f"表三行名“{core(best, True)}”应为“{core(r.label, True)}”"
+                          f"（相似度{sim:.0f}%），该行未能按官方行识别",
+                          {"table": T, "row": r.key}, r.label, best, best,
+                          {"similarity": round(sim, 1)})
+            continue
+        hint = ""
+        if report.format_version == schema.FORMAT_2021 and t.row_labels.get("other"):
+            hint = "（报告使用了2019年格式的单行“（六）其他处理”）"
+        yield Finding("T3-ROWS", "error", f"表三缺少行“{r.label}”{hint}",
+                      {"table": T, "row": r.key}, r.label, None, None)
+
+
+@rule("T3-CELLCOUNT", title="表三每行7个数值", severity="error", basis="OFFICIAL",
+      source="spec §5.3; §2.4", family="table3")
+def t3_cellcount(report, ctx):
+    """A printed row with fewer than 7 values (e.g. the 总计 left out) cannot be reconciled;
+    rows absent altogether are T3-ROWS' business."""
+    t = report.table3
+    if not t.found:
+        return
+    for row in _present_rows(report):
+        missing = [c for c in COLS if (t.cell(row, c) is None or t.cell(row, c).how == MISSING)]
+        if not missing:
+            continue
+        names = "、".join(f"“{col_cn(T, c)}”" for c in missing)
+        n = len(COLS) - len(missing)
+        yield Finding("T3-CELLCOUNT", "error",
+                      f"表三“{row_cn(T, row)}”行只有{n}个数值，缺少{names}",
+                      cell_loc(t, row, missing[0]), len(COLS), n, row_quote(report, t, row),
+                      {"missing": missing})
+
+
+@rule("T3-BLANK", title="表三空白单元格（按缺失处理，不按0计）", severity="warning",
+      basis="STRUCT", source="spec §5.3; §2.6", family="table3")
+def t3_blank(report, ctx):
+    """Blank, "/" or "—" cells are listed per row: they are not zeros, and the relations that
+    need them cannot be checked."""
+    t = report.table3
+    if not t.found:
+        return
+    for row in _present_rows(report):
+        blanks = [c for c in COLS if t.cell(row, c) is not None and t.cell(row, c).how == BLANK]
+        if not blanks:
+            continue
+        names = "、".join(f"“{col_cn(T, c)}”" for c in blanks)
+        yield Finding("T3-BLANK", "warning",
+                      f"表三“{row_cn(T, row)}”行{names}列为空白（按缺失处理，不按0计）",
+                      cell_loc(t, row, blanks[0]), None, None, row_quote(report, t, row),
+                      {"cells": [cell_ref(row, c, t.cell(row, c)) for c in blanks]})
+
+
+def check_types(report, table: str, rule_id: str, may_be_negative=(), may_be_decimal=()):
+    """Integers ≥ 0 (R5): a negative or fractional value is an error; a token that is not a
+    number at all is a warning (it may be the extraction's fault), quoting the token."""
+    t = report.table(table)
+    tcn = {"table2": "表二", "table3": "表三", "table4": "表四"}[table]
+    for (row, col), c in t.cells.items():
+        where = f"{tcn}“{row_cn(table, row)}”行“{col_cn(table, col)}”列"
+        if c.how == UNREADABLE:
+            yield Finding(rule_id, "warning", f"{where}的“{c.raw}”不是数字",
+                          cell_loc(t, row, col), "非负整数", c.raw, row_quote(report, t, row),
+                          {"cell": cell_ref(row, col, c)})
+            continue
+        v = c.value
+        if v is None:
+            continue
+        if v < 0 and col not in may_be_negative:
+            yield Finding(rule_id, "error", f"{where}为负数{fmt_num(v)}",
+                          cell_loc(t, row, col), "≥0", v, row_quote(report, t, row))
+        elif not float(v).is_integer() and col not in may_be_decimal:
+            yield Finding(rule_id, "error", f"{where}为非整数{c.raw or fmt_num(v)}",
+                          cell_loc(t, row, col), "整数", v, row_quote(report, t, row))
+
+
+@rule("T3-TYPES", title="表三数值为非负整数", severity="error", basis="STRUCT",
+      source="spec §5.3; R5", family="table3")
+def t3_types(report, ctx):
+    """Application counts are whole, non-negative numbers."""
+    yield from check_types(report, T, "T3-TYPES")
+
+
+@rule("T3-R1", title="表三各列：一+二=（七）总计+四", severity="error", basis="OFFICIAL",
+      source="spec §3 R1 (表三表头“本列数据的勾稽关系”)", family="table3")
+def t3_r1(report, ctx):
+    """The relation printed in the table's own header, per column: applications received plus
+    carried over equal those processed plus those carried forward."""
+    if not _found(report):
+        return []
+    rels = [Relation(f"“{col_cn(T, c)}”列：一+二=（七）+四",
+                     [("new_received", c), ("carried_over", c)],
+                     [("total_processed", c), ("carried_forward", c)], ("total_processed", c),
+                     "一+二", "（七）+四") for c in COLS]
+    return check_relations("T3-R1", report, report.table3, rels, "勾稽关系R1（一+二=（七）+四）")
+
+
+@rule("T3-R2", title="表三各行：总计=六类申请人之和", severity="error", basis="STRUCT",
+      source="spec §3 R2", family="table3")
+def t3_r2(report, ctx):
+    """Each row's 总计 is the sum of the six applicant columns."""
+    if not _found(report):
+        return []
+    rels = [Relation(f"“{row_cn(T, r)}”行：总计=各类申请人之和",
+                     [(r, c) for c in schema.T3_APPLICANT_KEYS], [(r, "total")], (r, "total"),
+                     "各类申请人之和", "总计")
+            for r in _present_rows(report)]
+    return check_relations("T3-R2", report, report.table3, rels, "行合计R2")
+
+
+@rule("T3-R3", title="表三各列：（七）总计=办理结果各项之和", severity="error", basis="STRUCT",
+      source="spec §3 R3", family="table3")
+def t3_r3(report, ctx):
+    """（七）总计 equals the sum of the leaf rows of 三、本年度办理结果 (21 rows in the 2021
+    format, 19 in 2019), column by column."""
+    if not _found(report):
+        return []
+    fmt = schema.FORMAT_2019 if report.format_version == schema.FORMAT_2019 else schema.FORMAT_2021
+    leaves = schema.T3_LEAVES[fmt]
+    rels = [Relation(f"“{col_cn(T, c)}”列：（七）总计=办理结果各项之和",
+                     [(r, c) for r in leaves], [("total_processed", c)], ("total_processed", c),
+                     "办理结果各项之和", "（七）总计") for c in COLS]
+    return check_relations("T3-R3", report, report.table3, rels, "合计关系R3")
