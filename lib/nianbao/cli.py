@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--timeout", type=int, default=600, help="seconds per report")
     sb.add_argument("--force", action="store_true", help="rerun reports that are up to date")
     sb.add_argument("--no-progress", action="store_true")
+    sb.add_argument("--notebook", help="the audit notebook (default notebooks/audit_report.ipynb)")
     sb.set_defaults(func=cmd_batch)
     return p
 
