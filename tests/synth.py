@@ -534,9 +534,35 @@ def layout(grid_rows: list[list[GCell]]) -> tuple[list[list[tuple[GCell, bool] |
 
 
 def _split_rows(grid: Grid) -> list[tuple[int, list[list[GCell]]]]:
-    """The grid cut at its ``breaks``: [(first row index, rows)]."""
+    """The grid cut at its ``breaks``: [(first row index, rows)]. A merged cell that crosses a
+    cut is clipped, and the next piece gets an empty continuation cell in its place (as Word
+    prints a merged cell continued on the next page)."""
     cuts = [0] + sorted(b for b in grid.breaks if 0 < b < len(grid.rows)) + [len(grid.rows)]
-    return [(a, grid.rows[a:b]) for a, b in zip(cuts, cuts[1:])]
+    if len(cuts) == 2:
+        return [(0, grid.rows)]
+    full, _ = layout(grid.rows)
+    origin: dict[int, tuple[int, int]] = {}
+    for r, row in enumerate(full):
+        for c, slot in enumerate(row):
+            if slot and slot[1]:
+                origin[id(slot[0])] = (r, c)
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        rows = []
+        for r in range(a, b):
+            out = []
+            for c, slot in enumerate(full[r]):
+                if not slot:
+                    continue
+                cell, (r0, c0) = slot[0], origin[id(slot[0])]
+                if c != c0 or not (r == r0 or r == a):
+                    continue
+                left = r0 + cell.rowspan - r
+                text = cell.text if r == r0 else ""
+                out.append(replace(cell, text=text, rowspan=min(left, b - r)))
+            rows.append(out)
+        pieces.append((a, rows))
+    return pieces
 
 
 # ------------------------------------------------------------------ text (seed-like TSV)
