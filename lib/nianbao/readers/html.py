@@ -19,6 +19,7 @@ from lxml import etree
 
 from ..document import Block, Document, TableCell
 from ..errors import InputError
+from .cells import join_pieces
 from .text import iso_date
 
 _DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
@@ -64,17 +65,6 @@ def norm(s: str) -> str:
     if "\n" in s:
         s = _WRAP_BETWEEN_CJK.sub("", s)
     return _SPACE.sub(" ", s).strip()
-
-
-def _join_pieces(pieces: list[str]) -> str:
-    """Join the lines of one table cell: stacked characters and split labels join directly;
-    only two Latin/digit runs keep a space between them."""
-    out = ""
-    for p in pieces:
-        if out and p and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
-            out += " "
-        out += p
-    return out
 
 
 def _tag(el) -> str | None:
@@ -208,7 +198,7 @@ def cell_text(cell) -> str:
     w = _Walker()
     w.walk(cell)
     w.flush()
-    return _join_pieces([t for kind, t in w.items if kind == "para"]).replace("\t", " ")
+    return join_pieces(t for kind, t in w.items if kind == "para")
 
 
 def _table(table) -> tuple:

@@ -1,0 +1,277 @@
+"""PDF reports: the text layer, in reading order, with ruled tables read as tables.
+
+Annual reports are Word documents printed to PDF, with the statistical tables drawn with ruling
+lines. pdfplumber's table finder uses those lines, so each table row comes out as a row of cells
+placed by their x-coordinates — reading the row as plain text loses which column a number sits
+in (hongze 2023 表四 prints ``10 1 0 0 0 0 0 0 0 0 5 0 0 0 0``, and only the cell boxes say
+which fifteen columns they are). Everything outside table rows is read as text lines.
+
+Then the page furniture goes: page numbers (``- 2 -``, ``第 2 页``, ``2/5``) and running heads or
+footers repeated on most pages, so that a table continued on the next page comes out as
+continuous rows. Lines that a paragraph broke at the right margin are joined back (not after
+。；：！？, not before a heading), and the spaces PDF justification puts around digits and
+between single characters (``2024 年``, ``总 计``) are removed — both only for PDF text.
+"""
+from __future__ import annotations
+
+import io
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..document import Block, Document, TableCell
+from ..errors import InputError
+from .cells import join_pieces
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "，。、；：！？（）《》“”‘’【】〔〕…—"
+_C = f"[{_CJK}{_CJK_PUNCT}]"
+_TERMINAL = tuple("。；：！？;:!?")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]"
+                      r"|第[一二三四五六七八九十\d]+[条章节部分]|表[一二三四五六七八九十\d])")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—－_]\s*\d+\s*[-–—－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
+                          r"|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)\s*$")
+_BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+_NUM_IN_PROSE = re.compile(rf"(?:(?<={_C})|^) *(\d[\d.,]*%?) +(?={_C})|(?<={_C}) +(\d[\d.,]*%?)(?= *{_C}|$)")
+_SPACE_AT_PUNCT = re.compile(rf" +(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) +")
+_SINGLE_CHAR_GAP = re.compile(rf"(?:(?<=^[{_CJK}])|(?<=[ {_CJK_PUNCT}][{_CJK}])) (?=[{_CJK}])"
+                              rf"|(?<=[{_CJK}]) (?=[{_CJK}](?:[ {_CJK_PUNCT}]|$))")
+_CJK_GAP = re.compile(f"(?<={_C}) +(?={_C})")
+_NUMBER = re.compile(r"^[\d.,]+$")
+_MARGIN = 0.09  # top and bottom share of the page height where running heads and folios sit
+
+
+@dataclass
+class _Item:
+    kind: str  # "line" | "row"
+    page: int
+    top: float
+    bottom: float
+    text: str = ""
+    x1: float = 0.0
+    right: float = 0.0  # the right edge of this page's text column
+    cells: list[TableCell] = field(default_factory=list)
+    top_share: float = 0.0  # position on the page, 0 = top edge, 1 = bottom edge
+    bottom_share: float = 1.0
+
+
+def read_pdf(path: Path, data: bytes, sha: str) -> Document:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as e:  # pdfminer raises many unrelated classes for bad files
+        raise InputError(path, _open_failure(e)) from None
+    notes: list[str] = []
+    try:
+        with pdf:
+            pages = [_page_items(p, i) for i, p in enumerate(pdf.pages)]
+            meta = _pdf_meta(pdf.metadata or {})
+    except InputError:
+        raise
+    except Exception as e:
+        raise InputError(path, _open_failure(e)) from None
+    _check_text_layer(path, pages)
+    items = _drop_furniture(pages, notes)
+    items = _join_broken_lines(items, notes)
+    text, blocks = _assemble(items)
+    notes.append(f"{len(pages)} pages; tables read with pdfplumber's ruling-line table finder")
+    return Document(path=str(path), format="pdf", sha256=sha, text=text, blocks=blocks,
+                    meta=meta, notes=notes)
+
+
+def _open_failure(e: Exception) -> str:
+    msg = f"{type(e).__name__} {e}".lower()
+    if "password" in msg or "encrypt" in msg:
+        return "PDF已加密，无法读取文本 / encrypted PDF (password required)"
+    return f"PDF文件已损坏或无法解析 / corrupt or unreadable PDF ({type(e).__name__})"
+
+
+def _check_text_layer(path: Path, pages: list[list[_Item]]) -> None:
+    text = "".join(it.text + "".join(c.text for c in it.cells) for p in pages for it in p)
+    if not text.strip():
+        raise InputError(path, "PDF没有文本层（可能是扫描件，需先OCR） / PDF has no text layer (scanned? OCR it first)")
+    if text.count("(cid:") * 6 > len(text) / 2:
+        raise InputError(path, "PDF文本层无法解码（字体缺少ToUnicode映射） / PDF text layer is not decodable (fonts without ToUnicode)")
+
+
+def _pdf_meta(info: dict) -> dict:
+    meta: dict = {}
+    title = _pdf_string(info.get("Title"))
+    if title:
+        meta["pdf_title"] = title
+    for key, name in (("CreationDate", "pdf_created"), ("ModDate", "pdf_modified")):
+        m = re.search(r"(\d{4})(\d{2})(\d{2})", str(info.get(key) or ""))
+        if m:
+            meta[name] = "-".join(m.groups())
+    return meta
+
+
+def _pdf_string(value) -> str:
+    """A document-info string; pdfminer hands UTF-16 strings (with their BOM) through as
+    Latin-1 text or bytes."""
+    if isinstance(value, str) and value[:2] in ("\xff\xfe", "\xfe\xff"):
+        value = value.encode("latin-1", "ignore")
+    if isinstance(value, bytes):
+        for enc in ("utf-16", "utf-8", "gb18030"):
+            try:
+                value = value.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            return ""
+    return str(value or "").strip().strip("\x00")
+
+
+# ---------------------------------------------------------------- one page
+def _page_items(page, index: int) -> list[_Item]:
+    rows, regions = [], []
+    for table in page.find_tables():
+        rows.extend(_table_rows(table, index, regions))
+
+    def outside(obj) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in regions)
+
+    src = page.filter(outside) if regions else page
+    lines = [_Item("line", index, ln["top"], ln["bottom"], ln["text"], x1=ln["x1"])
+             for ln in src.extract_text_lines(strip=True, return_chars=False) if ln["text"].strip()]
+    right = _right_margin(lines, page.width)
+    for ln in lines:
+        ln.right = right
+    items = lines + rows
+    items.sort(key=lambda it: it.top)
+    for it in items:
+        it.top_share = it.top / page.height if page.height else 0
+        it.bottom_share = it.bottom / page.height if page.height else 1
+    return items
+
+
+def _right_margin(lines: list[_Item], width: float) -> float:
+    """Where full lines end: the furthest right edge shared by at least two lines (a single
+    overlong line — a URL, a signature — does not move the margin)."""
+    bins: dict[int, int] = {}
+    for ln in lines:
+        b = int(ln.x1 // 3)
+        bins[b] = bins.get(b, 0) + 1
+    shared = [b for b, n in bins.items() if n >= 2]
+    return (max(shared) * 3 + 3) if shared else max((ln.x1 for ln in lines), default=width)
+
+
+def _table_rows(table, page: int, regions: list) -> list[_Item]:
+    """The rows of a ruled table that are table rows: at least two cells. A row that is one
+    cell across the whole width is a paragraph inside a frame (some reports box whole pages),
+    and a one-column "table" is such a frame; both are left to the text lines."""
+    out: list[_Item] = []
+    xs = sorted({round(c[0], 1) for c in table.cells} | {round(c[2], 1) for c in table.cells})
+    ys = sorted({round(c[1], 1) for c in table.cells} | {round(c[3], 1) for c in table.cells})
+    if len(xs) < 3:
+        return out
+    for row, texts in zip(table.rows, table.extract()):
+        present = [(bbox, t) for bbox, t in zip(row.cells, texts) if bbox is not None]
+        if len(present) < 2 or not any((t or "").strip() for _, t in present):
+            continue
+        cells = [TableCell(cell_text(t or ""), _span(ys, b[1], b[3]), _span(xs, b[0], b[2]))
+                 for b, t in present]
+        first = next((i for i, c in enumerate(cells) if c.text), 0)
+        if first and not _NUMBER.match(cells[first].text):
+            del cells[:first]  # merged labels cut by a page break: printed once, on the page before
+        x0, top, x1, bottom = row.bbox
+        regions.append((x0, top, x1, bottom))
+        out.append(_Item("row", page, top, bottom, cells=cells))
+    return out
+
+
+def _span(bounds: list[float], lo: float, hi: float, tol: float = 1.0) -> int:
+    return max(1, bisect_right(bounds, hi + tol) - bisect_left(bounds, lo + tol))
+
+
+def cell_text(raw: str) -> str:
+    """A PDF cell: its wrapped lines joined, and no justification spaces inside the label."""
+    text = join_pieces(raw.split("\n"))
+    return _NUM_IN_PROSE.sub(lambda m: m.group(1) or m.group(2), _CJK_GAP.sub("", text))
+
+
+def pdf_spacing(line: str) -> str:
+    """Remove the spaces PDF justification leaves in prose: around CJK punctuation, between
+    single characters spread across the line, and around numbers inside a sentence
+    (``2024 年`` → ``2024年``). Spaces between two words (a header row outside a ruled table,
+    ``信息内容 本年制发件数``) and between a label and its numbers (``行政许可 550``) stay."""
+    line = _SPACE_AT_PUNCT.sub("", line)
+    line = _SINGLE_CHAR_GAP.sub("", line)
+    return _NUM_IN_PROSE.sub(lambda m: m.group(1) or m.group(2), line)
+
+
+# ---------------------------------------------------------------- furniture, joins, assembly
+def _drop_furniture(pages: list[list[_Item]], notes: list[str]) -> list[_Item]:
+    """Page numbers, and lines in the top/bottom margin repeated on most pages."""
+    def in_margin(it: _Item) -> bool:
+        return it.kind == "line" and (it.top_share < _MARGIN or it.bottom_share > 1 - _MARGIN)
+
+    def key(it: _Item) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", it.text))
+
+    seen: dict[str, set[int]] = {}
+    for p in pages:
+        for it in p:
+            if in_margin(it):
+                seen.setdefault(key(it), set()).add(it.page)
+    need = max(2, (len(pages) + 1) // 2)
+    running = {k for k, pgs in seen.items() if len(pgs) >= need}
+    out, dropped = [], 0
+    for p in pages:
+        for it in p:
+            if it.kind == "line" and (_PAGE_NUMBER.match(it.text) or (in_margin(it) and (
+                    _BARE_NUMBER.match(it.text) or key(it) in running))):
+                dropped += 1
+                continue
+            out.append(it)
+    if dropped:
+        notes.append(f"dropped {dropped} page-number/running-head lines")
+    return out
+
+
+def _join_broken_lines(items: list[_Item], notes: list[str]) -> list[_Item]:
+    out: list[_Item] = []
+    joined = 0
+    for it in items:
+        prev = out[-1] if out else None
+        if (it.kind == "line" and prev is not None and prev.kind == "line"
+                and not prev.text.rstrip().endswith(_TERMINAL)
+                and prev.x1 >= prev.right - 1.5 * max(prev.bottom - prev.top, 6)
+                and not _HEADING.match(it.text)):
+            sep = " " if prev.text[-1:].isascii() and prev.text[-1:].isalnum() \
+                and it.text[:1].isascii() and it.text[:1].isalnum() else ""
+            prev.text = prev.text.rstrip() + sep + it.text.lstrip()
+            prev.x1, prev.right, prev.bottom = it.x1, it.right, it.bottom
+            joined += 1
+            continue
+        out.append(it)
+    if joined:
+        notes.append(f"joined {joined} lines broken mid-sentence at the right margin")
+    for it in out:
+        if it.kind == "line":
+            it.text = pdf_spacing(it.text)
+    return out
+
+
+def _assemble(items: list[_Item]) -> tuple[str, list[Block]]:
+    lines: list[str] = []
+    blocks: list[Block] = []
+    table_rows: list[list[TableCell]] = []
+    for it in items + [None]:
+        if (it is None or it.kind == "line") and table_rows:
+            row_text = ["\t".join(c.text for c in r) for r in table_rows]
+            blocks.append(Block("table", len(lines) + 1, "\n".join(row_text), table_rows))
+            lines.extend(row_text)
+            table_rows = []
+        if it is None:
+            break
+        if it.kind == "row":
+            table_rows.append(it.cells)
+        else:
+            lines.append(it.text)
+            blocks.append(Block("para", len(lines), it.text))
+    return "\n".join(lines), blocks
