@@ -2,11 +2,10 @@
 
 ``load_batch(batch_dir)`` is the aggregation (tested on its own); the other functions are the
 cells of ``notebooks/batch_overview.ipynb``. The folder is what ``nianbao.batch`` writes:
-``manifest.json`` listing the reports, and one result JSON per report (schema.md). The manifest
-is read leniently — a list of entries, or an object whose ``reports`` is that list; each entry may
-name its result file under ``result``/``result_json``/``result_path`` (relative to the batch
-folder), its page under ``html``, its ``status`` and failure ``reason``/``error``. Without a
-manifest, every ``**/result.json`` and ``**/*.result.json`` under the folder is taken as ok.
+``manifest.json`` whose ``reports`` list has, per report, ``file``, ``status`` (ok, findings,
+failed, timeout), ``error`` (the one-line reason) and ``outputs`` (``json``, ``html`` paths
+relative to the batch folder), and one result JSON per report (schema.md). Without a manifest,
+every ``**/result.json`` and ``**/*.result.json`` under the folder is taken as a report.
 Agency names and messages come from reports and are escaped like everything else.
 """
 from __future__ import annotations
@@ -59,15 +58,15 @@ def _entries(folder: Path) -> list[dict]:
             raise InputError(mpath, "manifest has no list of reports")
         return [e for e in entries if isinstance(e, dict)]
     found = sorted(set(folder.glob("**/result.json")) | set(folder.glob("**/*.result.json")))
-    return [{"result": str(p.relative_to(folder)), "status": "ok"} for p in found]
+    return [{"result": str(p.relative_to(folder)), "file": p.parent.name} for p in found]
 
 
 def _result_file(folder: Path, entry: dict) -> Path | None:
-    for k in ("result", "result_json", "result_path"):
-        if entry.get(k):
-            p = Path(entry[k])
-            return p if p.is_absolute() else folder / p
-    return None
+    rel = (entry.get("outputs") or {}).get("json") or entry.get("result")
+    if not rel:
+        return None
+    p = Path(rel)
+    return p if p.is_absolute() else folder / p
 
 
 def load_batch(batch_dir) -> Batch:
@@ -87,22 +86,24 @@ def load_batch(batch_dir) -> Batch:
                 res = None
         rep = (res or {}).get("report", {})
         status = entry.get("status") or ("ok" if res else "failed")
-        name = str(entry.get("name") or entry.get("source") or entry.get("path")
-                   or (res or {}).get("source", {}).get("path") or (rfile.stem if rfile else i))
+        name = str(entry.get("file") or (res or {}).get("source", {}).get("path")
+                   or entry.get("id") or i)
         summary = (res or {}).get("summary", {})
+        rid = str(entry.get("id") or i)
         reports.append({
-            "name": Path(name).name, "agency": rep.get("agency"), "year": rep.get("year"),
+            "id": rid, "name": Path(name).name, "agency": rep.get("agency"), "year": rep.get("year"),
             "format_version": rep.get("format_version"), "status": status,
-            "reason": entry.get("reason") or entry.get("error"),
+            "reason": entry.get("error"),
             **{s: summary.get(s, 0) if res else None for s in SEVS},
             "findings": len(res.get("findings", [])) if res else None,
-            "html": entry.get("html"), "result": str(rfile) if rfile else None})
+            "html": (entry.get("outputs") or {}).get("html"),
+            "result": str(rfile) if rfile else None})
         for f in (res or {}).get("findings", []):
-            findings.append({"report": Path(name).name, "agency": rep.get("agency"),
+            findings.append({"report": rid, "agency": rep.get("agency"),
                              "year": rep.get("year"), "rule": f.get("rule"),
                              "family": family_of(f.get("rule", ""), registry),
                              "severity": f.get("severity"), "message": f.get("message")})
-    rcols = ["name", "agency", "year", "format_version", "status", "reason", *SEVS, "findings",
+    rcols = ["id", "name", "agency", "year", "format_version", "status", "reason", *SEVS, "findings",
              "html", "result"]
     fcols = ["report", "agency", "year", "rule", "family", "severity", "message"]
     rdf = pd.DataFrame(reports, columns=rcols)
@@ -153,7 +154,7 @@ def family_matrix(b) -> pd.DataFrame:
               zip(b.reports["agency"], b.reports["year"], b.reports["name"])]
     fams = [f for f in FAMILY_LABELS if f in set(b.findings["family"])]
     fams += sorted(set(b.findings["family"]) - set(fams))
-    m = pd.DataFrame(0, index=pd.Index(b.reports["name"], name="report"), columns=fams)
+    m = pd.DataFrame(0, index=pd.Index(b.reports["id"], name="report"), columns=fams)
     for (rep, fam), n in b.findings.groupby(["report", "family"]).size().items():
         if rep in m.index:
             m.loc[rep, fam] = n
@@ -168,8 +169,8 @@ def family_heatmap(b) -> View:
     fams = [c for c in m.columns if c != "label"]
     top = max([int(m[f].max()) for f in fams] + [1])
     rows = []
-    for name, row in m.iterrows():
-        st = b.reports.loc[b.reports["name"] == name, "status"].iloc[0]
+    for rid, row in m.iterrows():
+        st = b.reports.loc[b.reports["id"] == rid, "status"].iloc[0]
         cells = [esc(row["label"]), esc(str(st))]
         for f in fams:
             n = int(row[f])

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, charts, schema
 from .errors import InputError
+from .site import write_atomic
 
 esc = html.escape
 CSS_PATH = Path(__file__).parent / "templates" / "workbook.css"
@@ -76,32 +75,20 @@ def _fmt(v) -> str:
 def load(report_path: str, published: str = "", config_path: str = ""):
     """Audit ``report_path`` (the notebook parameters as given: empty strings mean "none").
 
-    A relative path is taken from the working directory (JupyterLab and papermill with ``cwd``
-    run the kernel in the notebook's folder).
+    A relative path is taken from the working directory (JupyterLab runs the kernel in the
+    notebook's folder), else from the notebooks folder, where the default sample path points.
     """
     from .audit import audit
+    from .kernel import NOTEBOOK_DIR
 
-    path = Path(report_path).expanduser()
-    if not str(report_path).strip():
+    if not str(report_path or "").strip():
         raise InputError("report_path", "no report given")
+    path = Path(report_path).expanduser()
+    if not path.is_absolute() and not path.exists() and (NOTEBOOK_DIR / path).exists():
+        path = NOTEBOOK_DIR / path
     if not path.exists():
         raise InputError(path, "no such file")
     return audit(path, published=published or None, config=config_path or None)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``, so a
-    reader (or a crashed run) never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def default_result_path(result) -> Path:
@@ -111,7 +98,8 @@ def default_result_path(result) -> Path:
 def write_result(result, result_path: str = "") -> View:
     """Write the result JSON (schema.md) atomically; empty ``result_path`` = ``outputs/``."""
     path = Path(result_path).expanduser() if result_path else default_result_path(result)
-    atomic_write_text(path, result.to_json_text() + "\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, result.to_json_text() + "\n")
     shown = str(path.resolve())
     return View(f'<p class="nb-written">结果 JSON 已写入：<code>{esc(shown)}</code>'
                 f"（{len(result.findings)} 条发现）</p>", f"result written to {shown}")
@@ -311,7 +299,7 @@ def evidence(result) -> View:
         span = _evidence_span(f, rep)
         kv = []
         if f.expected is not None or f.actual is not None:
-            kv.append(f"应为 <b>{_fmt(_plain(f.expected))}</b>，实为 <b>{_fmt(_plain(f.actual))}</b>")
+            kv.append(f"应为 <b>{_value(f.expected)}</b>，实为 <b>{_value(f.actual)}</b>")
         if loc.get("table") and loc.get("row") and loc.get("column"):
             kv.append(f'<a href="#{_cell_anchor(loc["table"], loc["row"], loc["column"])}">'
                       f"在表中查看该单元格</a>")
@@ -347,6 +335,10 @@ def _cells_text(cells, table: str | None, fmt: str) -> str:
         else:
             out.append(_plain(c))
     return "、".join(out)
+
+
+def _value(v) -> str:
+    return _fmt(v) if v is None or isinstance(v, (int, float)) else esc(_plain(v))
 
 
 def _plain(v) -> str:
@@ -446,7 +438,7 @@ def _t2_html(result, hits) -> str:
     for r in schema.t2_rows(result.report.format_version):
         for j, c in enumerate(r.columns):
             lead = (f'<th class="nb-rl" rowspan="{len(r.columns)}">{esc(r.label)}'
-                    f'<span class="nb-note">第二十条第{esc(r.item)}项</span></th>') if j == 0 else ""
+                    f'<br><span class="nb-note">第二十条第{esc(r.item)}项</span></th>') if j == 0 else ""
             rows.append(f"<tr>{lead}<td>{esc(c.label)}</td>"
                         f'{_td(result, "table2", r.key, c.key, hits)}</tr>')
     head = "<thead><tr><th>信息内容</th><th>指标</th><th>数值</th></tr></thead>"
@@ -481,20 +473,31 @@ def sections(result) -> View:
         if span:
             marks.append((span[0], span[1], f"{i}. {f.rule}：{f.message}",
                           f"nb-hit nb-hit-{f.severity}"))
+    tables = [(t.line, t.end_line or t.line, schema.TABLE_NAMES[t.name].split(" ")[0])
+              for t in (rep.table2, rep.table3, rep.table4) if t.found and t.line]
+    starts = _line_starts(rep.text)
+    lines = rep.text.split("\n")
     parts = []
     for s in rep.sections:
-        start, end = s.body_span
-        body = marked(rep.text[start:end].strip("\n"), start + _lead(rep.text[start:end]), marks)
+        first = rep.document.line_of(s.body_span[0])
+        last = rep.document.line_of(max(s.body_span[1] - 1, s.body_span[0]))
+        out, shown = [], set()
+        for n in range(first, min(last, len(lines)) + 1):
+            tab = next((t for t in tables if t[0] <= n <= t[1]), None)
+            if tab:  # the table is rendered above; its flattened text would only be noise
+                if tab not in shown:
+                    shown.add(tab)
+                    out.append(f'<span class="nb-note">〔{esc(tab[2])}，原文第{tab[0]}–{tab[1]}行，'
+                               f"见上方统计表〕</span>")
+                continue
+            out.append(marked(lines[n - 1], starts[n - 1], marks))
+        body = "\n".join(out).strip("\n")
         parts.append(f'<details class="nb-section" open><summary>{esc(s.heading)}'
                      f'<span class="nb-note"> 第{s.line}行</span></summary>'
                      f'<div class="nb-text">{body}</div></details>')
     if not parts:
         return View('<p class="nb-note">未识别出报告的六个部分。</p>', "no sections")
     return View("".join(parts), f"{len(parts)} sections")
-
-
-def _lead(text: str) -> int:
-    return len(text) - len(text.lstrip("\n"))
 
 
 # ------------------------------------------------------------------ what was checked
