@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import schema
-from ..model import RECOVERED, Cell, Report, Table
+from ..findings import Finding
+from ..model import RECOVERED, UNREADABLE, Cell, Report, Table
 
 TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
 
@@ -142,8 +143,6 @@ def check_relations(rule_id: str, report: Report, t: Table, rels: list[Relation]
     """Evaluate each relation: an error per broken one (expected = lhs, actual = rhs), and one
     info finding listing the relations nulls kept from being evaluated. ``what`` names the
     relation family in messages (e.g. "勾稽关系R1")."""
-    from ..findings import Finding
-
     out, blocked, skipped_all = [], [], []
     for rel in rels:
         a, b = total(t, rel.lhs), total(t, rel.rhs)
@@ -172,8 +171,6 @@ def unevaluated(rule_id: str, report: Report, t: Table, blocked: list[str], skip
                 what: str):
     """The info finding for relations that null cells kept from being checked (not silence,
     not an error), listing the cells in ``details["skipped"]``."""
-    from ..findings import Finding
-
     first = skipped[0]
     names = "、".join(f"{row_cn(t.name, s['row'])}/{col_cn(t.name, s['column'])}"
                      for s in skipped[:6])
@@ -182,3 +179,26 @@ def unevaluated(rule_id: str, report: Report, t: Table, blocked: list[str], skip
            f"为空白或缺失（不按0计）")
     return Finding(rule_id, "info", msg, cell_loc(t, first["row"], first["column"]), None, None,
                    row_quote(report, t, first["row"]), {"skipped": skipped, "relations": blocked})
+
+
+def check_types(report, table: str, rule_id: str, may_be_negative=(), may_be_decimal=()):
+    """Integers ≥ 0 (R5): a negative or fractional value is an error; a token that is not a
+    number at all is a warning (it may be the extraction's fault), quoting the token."""
+    t = report.table(table)
+    tcn = TABLE_CN[table]
+    for (row, col), c in t.cells.items():
+        where = f"{tcn}“{row_cn(table, row)}”行“{col_cn(table, col)}”列"
+        if c.how == UNREADABLE:
+            yield Finding(rule_id, "warning", f"{where}的“{c.raw}”不是数字",
+                          cell_loc(t, row, col), "非负整数", c.raw, row_quote(report, t, row),
+                          {"cell": cell_ref(row, col, c)})
+            continue
+        v = c.value
+        if v is None:
+            continue
+        if v < 0 and col not in may_be_negative:
+            yield Finding(rule_id, "error", f"{where}为负数{fmt_num(v)}",
+                          cell_loc(t, row, col), "≥0", v, row_quote(report, t, row))
+        elif not float(v).is_integer() and col not in may_be_decimal:
+            yield Finding(rule_id, "error", f"{where}为非整数{c.raw or fmt_num(v)}",
+                          cell_loc(t, row, col), "整数", v, row_quote(report, t, row))

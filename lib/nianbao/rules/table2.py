@@ -11,9 +11,8 @@ import re
 from .. import schema
 from ..findings import Finding
 from ..textnorm import to_halfwidth
-from .evidence import cell_loc, fmt_num, row_quote, total, unevaluated
+from .evidence import cell_loc, check_types, fmt_num, row_quote, total, unevaluated
 from .registry import rule
-from .table3 import check_types
 from .wording import same, similarity
 
 T = "table2"

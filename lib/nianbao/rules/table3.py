@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from .. import schema
 from ..findings import Finding
-from ..model import BLANK, MISSING, UNREADABLE
-from .evidence import (Relation, cell_loc, cell_ref, check_relations, col_cn, fmt_num, row_cn,
-                       row_quote)
+from ..model import BLANK, MISSING
+from .evidence import (Relation, cell_loc, cell_ref, check_relations, check_types, col_cn,
+                       row_cn, row_quote)
 from .registry import rule
 from .wording import core, same, similarity
 
@@ -128,29 +128,6 @@ def t3_blank(report, ctx):
                       f"表三“{row_cn(T, row)}”行{names}列为空白（按缺失处理，不按0计）",
                       cell_loc(t, row, blanks[0]), None, None, row_quote(report, t, row),
                       {"cells": [cell_ref(row, c, t.cell(row, c)) for c in blanks]})
-
-
-def check_types(report, table: str, rule_id: str, may_be_negative=(), may_be_decimal=()):
-    """Integers ≥ 0 (R5): a negative or fractional value is an error; a token that is not a
-    number at all is a warning (it may be the extraction's fault), quoting the token."""
-    t = report.table(table)
-    tcn = {"table2": "表二", "table3": "表三", "table4": "表四"}[table]
-    for (row, col), c in t.cells.items():
-        where = f"{tcn}“{row_cn(table, row)}”行“{col_cn(table, col)}”列"
-        if c.how == UNREADABLE:
-            yield Finding(rule_id, "warning", f"{where}的“{c.raw}”不是数字",
-                          cell_loc(t, row, col), "非负整数", c.raw, row_quote(report, t, row),
-                          {"cell": cell_ref(row, col, c)})
-            continue
-        v = c.value
-        if v is None:
-            continue
-        if v < 0 and col not in may_be_negative:
-            yield Finding(rule_id, "error", f"{where}为负数{fmt_num(v)}",
-                          cell_loc(t, row, col), "≥0", v, row_quote(report, t, row))
-        elif not float(v).is_integer() and col not in may_be_decimal:
-            yield Finding(rule_id, "error", f"{where}为非整数{c.raw or fmt_num(v)}",
-                          cell_loc(t, row, col), "整数", v, row_quote(report, t, row))
 
 
 @rule("T3-TYPES", title="表三数值为非负整数", severity="error", basis="STRUCT",

@@ -8,9 +8,8 @@ from __future__ import annotations
 from .. import schema
 from ..findings import Finding
 from ..model import MISSING
-from .evidence import Relation, cell_loc, check_relations, col_cn, row_cn, row_quote
+from .evidence import Relation, cell_loc, check_relations, check_types, col_cn, row_cn, row_quote
 from .registry import rule
-from .table3 import check_types
 from .wording import same
 
 T = "table4"
