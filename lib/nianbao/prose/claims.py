@@ -35,15 +35,15 @@ METRICS: tuple[Metric, ...] = (
     Metric("apply.new", "收到申请数", r"(?:收到|受理|新收|接收|接到|新增)了?(?:各类|各种)?" + _G
            + r"(?:申请|事项)?|申请(?:量|数|数量|总数|总量)", ("件",), "apps", True),
     Metric("apply.carry_in", "上年结转数", r"上一?年度?结转(?:的)?" + _G + r"(?:申请)?", ("件",), "apps"),
-    Metric("apply.carry_out", "结转下年度数", r"结转(?:至|到)?(?:下一?年度?|\d{4}年度?)(?:继续办理)?(?:的)?(?:申请)?",
+    Metric("apply.carry_out", "结转下年度数", r"(?:结转|转)(?:至|到|入)?(?:下一?年度?|\d{4}年度?)(?:继续办理|办理)?(?:答复)?(?:的)?(?:申请)?(?:有)?",
            ("件",), "apps"),
     Metric("result.total", "办结数", r"(?<!继续)(?:已办结|办结|办理完毕|办理完结|按时答复|按期答复|答复|办理|处理)了?"
            + _G + r"(?:申请|事项)?", ("件",), "apps", True),
     Metric("result.granted_partial", "予以公开及部分公开数",
-           r"(?:予以公开|同意公开|全部公开)(?:及|和|与|、|或|以及)部分公开", ("件",), "apps"),
-    Metric("result.granted", "予以公开数", r"予以公开|同意公开|全部公开|公开答复", ("件",), "apps"),
-    Metric("result.partial", "部分公开数", r"部分公开", ("件",), "apps"),
-    Metric("result.withheld", "不予公开数", r"不予公开", ("件",), "apps"),
+           r"(?:予以公开|同意公开|全部公开)(?:及|和|与|、|或|以及)部分公开(?:答复)?", ("件",), "apps"),
+    Metric("result.granted", "予以公开数", r"(?:予以公开|同意公开|全部公开)(?:答复)?|(?<!部分)(?<!不予)公开答复", ("件",), "apps"),
+    Metric("result.partial", "部分公开数", r"部分公开(?:答复)?", ("件",), "apps"),
+    Metric("result.withheld", "不予公开数", r"不予公开(?:答复)?", ("件",), "apps"),
     Metric("result.unavailable", "无法提供数", r"无法提供", ("件",), "apps"),
     Metric("result.rejected", "不予处理数", r"不予处理", ("件",), "apps"),
     Metric("result.other", "其他处理数", r"其他处理", ("件",), "apps"),
@@ -72,7 +72,7 @@ _POSTFIX_CARRY = re.compile(r"(?:申请)?[^。；;，,\d]{0,10}?(?:顺延|结转
 _PERCENT_AFTER = re.compile(r"[,，]?\s*(?:占|占比|约占)(?:比)?(?:为)?")
 
 # ---- zero claims: 没有…行政复议和诉讼, 未收到…申请, …为零
-_NEG = r"(?:未曾|均未|并未|没有|未(?!经|按|能|予|及)|无(?!论|需|法|偿|纸|缝|障碍|关|效|误|一|私|形|限|理))"
+_NEG = r"(?:未曾|均未|并未|没有|未(?!经|按|能|予|及)|无(?!论|需|法|偿|纸|缝|障碍|关|效|误|一|私|形|限|理|正当))"
 _NEG_VERB = r"(?:发生|收到|受理|产生|引发|引起|出现|涉及|接到|办理)?过?(?:任何|一起|一件|一例)?"
 _ZERO_OBJS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"(?:行政)?复议[^。；;，,\d]{0,6}?(?:和|及|、|与|或|以及)[^。；;，,\d]{0,6}?(?:行政)?诉讼", ("review.total", "suit.total")),
@@ -147,9 +147,8 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
         if best is None and q.unit == "件":
             best = _noun_application(s, q)
         if best is None:
-            if q.unit == "件" and _POSTFIX_CARRY.match(s, q.end):
-                best = (q.start, _POSTFIX_CARRY.match(s, q.end).end(), METRIC["apply.carry_out"])
-            else:
+            best = _postfix(s, q)
+            if best is None:
                 continue
         a, b, m = best
         used_cues.add((a, b))
@@ -158,7 +157,7 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
         if m.key == "fee" and value is not None:
             value, unit = as_wan(value, q.unit), "万元"
         lo = min(a, q.start)
-        claim = Claim(m.key, value, unit, sent.start + lo, sent.start + max(b, q.end), sent,
+        claim = Claim(m.key, value, unit, *sent.doc_span(lo, max(b, q.end)), sent,
                       approx=q.approx, raw=s[lo:max(b, q.end)])
         clause_start = max(s.rfind(ch, 0, lo) for ch in "，,；;：:")
         before = s[max(0, lo - 20, clause_start + 1):q.start]
@@ -195,6 +194,22 @@ def _noun_application(s: str, q: Quantity):
     return None
 
 
+_POSTFIX_REVIEW = re.compile(r"[^。；;，,\d]{0,16}?的(行政复议|行政诉讼)")
+
+
+def _postfix(s: str, q: Quantity):
+    """The number before its cue: 另有72件申请…顺延到下年度, 有1件涉及…的行政复议."""
+    if q.unit not in ("件", "起"):
+        return None
+    m = _POSTFIX_CARRY.match(s, q.end)
+    if m and q.unit == "件":
+        return (q.start, m.end(), METRIC["apply.carry_out"])
+    m = _POSTFIX_REVIEW.match(s, q.end)
+    if m:
+        return (q.start, m.end(), METRIC["review.total" if m.group(1) == "行政复议" else "suit.total"])
+    return None
+
+
 def _zero_claims(sent: Sentence, numeric: list[Claim]) -> list[Claim]:
     s = sent.text
     out: list[Claim] = []
@@ -205,13 +220,13 @@ def _zero_claims(sent: Sentence, numeric: list[Claim]) -> list[Claim]:
                 continue
             taken.append((m.start(), m.end()))
             for k in keys:
-                out.append(Claim(k, 0.0, "件", sent.start + m.start(), sent.start + m.end(), sent,
+                out.append(Claim(k, 0.0, "件", *sent.doc_span(m.start(), m.end()), sent,
                                  zero=True, raw=m.group(0)))
     for m in _ZERO_SUFFIX.finditer(s):
         if any(a <= m.start() < b for a, b in taken):
             continue
         for k in _SUFFIX_KEYS[m.group(1)]:
-            out.append(Claim(k, 0.0, "件", sent.start + m.start(), sent.start + m.end(), sent,
+            out.append(Claim(k, 0.0, "件", *sent.doc_span(m.start(), m.end()), sent,
                              zero=True, raw=m.group(0)))
     # a numeric claim of the same metric in the sentence wins over a loose negation
     have = {c.metric for c in numeric}
@@ -225,7 +240,7 @@ def _upheld_claims(sent: Sentence) -> list[Claim]:
         head = s[:m.start()]
         for word, key in (("复议", "review.all_upheld"), ("诉讼", "suit.all_upheld")):
             if word in head:
-                out.append(Claim(key, None, "", sent.start + m.start(), sent.start + m.end(), sent,
+                out.append(Claim(key, None, "", *sent.doc_span(m.start(), m.end()), sent,
                                  raw=m.group(0)))
     return out
 

@@ -29,11 +29,25 @@ _HEADER_END = re.compile(r"^=+\s*正文\s*=+\s*$", re.M)
 
 @dataclass(frozen=True)
 class Sentence:
+    """A prose sentence. ``text`` is half-width and *compacted*: PDF line breaks inside the
+    sentence and spaces around digits (2024 年, 申请 2 件) are dropped, so the claim patterns
+    see one run of text; ``index[i]`` is the ``Document.text`` offset of ``text[i]``."""
+
     start: int
     end: int
-    text: str  # half-width, same length as the original slice
+    text: str
     line: int
     section: int | None  # 1..6 from ``report.sections``, None before the first or if unknown
+    index: tuple[int, ...] = ()
+
+    def doc_offset(self, i: int) -> int:
+        """``Document.text`` offset of compact position ``i`` (``i == len(text)`` → ``end``)."""
+        if not self.index:
+            return self.start + i
+        return self.end if i >= len(self.index) else self.index[i]
+
+    def doc_span(self, a: int, b: int) -> tuple[int, int]:
+        return self.doc_offset(a), (self.doc_offset(b - 1) + 1 if b > a else self.doc_offset(a))
 
     def quote(self, limit: int = 160) -> str:
         t = self.text.strip()
@@ -100,15 +114,58 @@ def _sentences(report) -> list[Sentence]:
     text = doc.text
     norm = to_halfwidth(text)
     excl = _excluded(report)
-    start0 = body_start(text)
     out: list[Sentence] = []
-    for lo, hi in _gaps(start0, len(text), excl):
+    for lo, hi in _gaps(body_start(text), len(text), excl):
         pos = lo
         for m in _SPLIT.finditer(norm, lo, hi):
+            if m.group() == "\n" and not _line_break_ends(norm, m.start()):
+                continue  # a PDF line break inside a sentence
             _add(out, report, doc, norm, pos, m.end() if m.group() != "\n" else m.start())
             pos = m.end()
         _add(out, report, doc, norm, pos, hi)
     return out
+
+
+_HEADING_START = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、]"
+                            r"|#|\|)")
+
+
+def _line_break_ends(norm: str, i: int) -> bool:
+    """Does the newline at ``i`` end a sentence? Yes after sentence punctuation, before a
+    heading or a table row, at a blank line, and around table-like lines."""
+    prev_start = norm.rfind("\n", 0, i) + 1
+    prev = norm[prev_start:i].rstrip()
+    nxt_end = norm.find("\n", i + 1)
+    nxt = norm[i + 1: nxt_end if nxt_end >= 0 else len(norm)]
+    if not prev.strip() or not nxt.strip():
+        return True
+    if prev[-1] in "。!?！？;；:：)）" or prev.endswith("报告"):
+        return True
+    if _HEADING_START.match(nxt) or prev.lstrip().startswith(("|", "#")):
+        return True
+    return bool(_NUM_ROW.search(prev) or _NUM_ROW.search(nxt))
+
+
+_SPACE_AROUND = re.compile(r"[ \t\n]+")
+
+
+def _compact(norm: str, a: int, b: int) -> tuple[str, tuple[int, ...]]:
+    """Drop line breaks and the spaces next to CJK or digits; keep the offsets."""
+    chars, index = [], []
+    for i in range(a, b):
+        ch = norm[i]
+        if ch in " \t\n":
+            left = norm[i - 1] if i > a else ""
+            right = norm[i + 1] if i + 1 < b else ""
+            if ch == "\n" or _joins(left) or _joins(right):
+                continue
+        chars.append(ch)
+        index.append(i)
+    return "".join(chars), tuple(index)
+
+
+def _joins(ch: str) -> bool:
+    return bool(ch) and (ch.isdigit() or "\u4e00" <= ch <= "\u9fff" or ch in "，。、；：（）《》“”%")
 
 
 def _gaps(lo: int, hi: int, excl: list[tuple[int, int]]):
@@ -125,12 +182,13 @@ def _gaps(lo: int, hi: int, excl: list[tuple[int, int]]):
 
 
 def _add(out, report, doc, norm, a, b):
-    s = norm[a:b]
-    stripped = s.strip()
-    if not stripped or not is_prose(stripped):
+    if not norm[a:b].strip():
         return
-    a += len(s) - len(s.lstrip())
-    b = a + len(stripped)
-    out.append(Sentence(a, b, stripped, doc.line_of(a), _section_of(report, a)))
-
-
+    text, index = _compact(norm, a, b)
+    text = text.strip()
+    if not text or not is_prose(text):
+        return
+    lead = next(i for i, ch in enumerate(index) if not norm[ch].isspace())
+    index = index[lead:lead + len(text)]
+    start, end = index[0], index[-1] + 1
+    out.append(Sentence(start, end, text, doc.line_of(start), _section_of(report, start), index))
