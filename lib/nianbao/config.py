@@ -25,13 +25,14 @@ class ConfigError(InputError):
 
 
 @lru_cache(maxsize=1)
-def _defaults_text() -> str:
-    return resources.files("nianbao").joinpath("default_config.yaml").read_text(encoding="utf-8")
+def _defaults() -> dict:
+    text = resources.files("nianbao").joinpath("default_config.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
 
 
 def defaults() -> dict:
-    """A fresh copy of the packaged defaults."""
-    return yaml.safe_load(_defaults_text())
+    """A fresh copy of the packaged defaults (parsed once per process)."""
+    return copy.deepcopy(_defaults())
 
 
 def load_config(source=None) -> dict:

@@ -51,10 +51,16 @@ def rule(id: str, *, title: str, severity: str, basis: str, source: str, family:
     return deco
 
 
-def all_rules() -> list[Rule]:
-    from . import load_all  # noqa: F401  (importing registers every rule module)
+_loaded = False
 
-    load_all()
+
+def all_rules() -> list[Rule]:
+    global _loaded
+    if not _loaded:  # importing the rule modules registers them; once is enough
+        from . import load_all
+
+        load_all()
+        _loaded = True
     return sorted(RULES.values(), key=lambda r: (FAMILY_ORDER.index(r.family), r.id))
 
 
