@@ -242,8 +242,8 @@ def _join_broken_lines(items: list[_Item], notes: list[str]) -> list[_Item]:
                 and not prev.text.rstrip().endswith(_TERMINAL)
                 and prev.x1 >= prev.right - 1.5 * max(prev.bottom - prev.top, 6)
                 and not _HEADING.match(it.text)):
-            sep = " " if prev.text[-1:].isascii() and prev.text[-1:].isalnum() \
-                and it.text[:1].isascii() and it.text[:1].isalnum() else ""
+            # a Chinese line break is no space; only an English word wrapped at the margin is
+            sep = " " if _latin(prev.text[-1:]) and _latin(it.text[:1]) else ""
             prev.text = prev.text.rstrip() + sep + it.text.lstrip()
             prev.x1, prev.right, prev.bottom = it.x1, it.right, it.bottom
             joined += 1
@@ -255,6 +255,10 @@ def _join_broken_lines(items: list[_Item], notes: list[str]) -> list[_Item]:
         if it.kind == "line":
             it.text = pdf_spacing(it.text)
     return out
+
+
+def _latin(c: str) -> bool:
+    return c.isascii() and c.isalpha()
 
 
 def _assemble(items: list[_Item]) -> tuple[str, list[Block]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..document import Document, blocks_from_text
+from ..document import Document, TableCell, blocks_from_text
 
 # ---------------------------------------------------------------- crawler header
 _HEADER_END = re.compile(r"^\s*={3,}\s*正文\s*={3,}\s*$")
@@ -53,46 +53,68 @@ def crawler_header(lines: list[str]) -> tuple[dict, int] | None:
 
 # ---------------------------------------------------------------- markdown pipe tables
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_NUMERIC = re.compile(r"^[\d.,%\s-]+$")
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
-def _pipe_cells(line: str) -> list[str]:
+def _pipe_cells(line: str) -> list[TableCell]:
     body = line.strip()[1:-1]
     cells = re.split(r"(?<!\\)\|", body)
-    return [c.strip().replace("\\|", "|") for c in cells]
+    return _merge_repeats([c.strip().replace("\\|", "|") for c in cells])
 
 
-def convert_pipe_tables(lines: list[str]) -> tuple[list[str], set[int]]:
+def _merge_repeats(cells: list[str]) -> list[TableCell]:
+    """A pipe table cannot span columns, so converters repeat a merged label in every column
+    it covers; print it once, with its colspan, as the other readers do. Numbers and blanks
+    are never merged (two equal values are two cells)."""
+    out: list[TableCell] = []
+    for c in cells:
+        if out and c and c == out[-1].text and not _NUMERIC.match(c):
+            out[-1].colspan += 1
+        else:
+            out.append(TableCell(c))
+    return out
+
+
+def convert_pipe_tables(lines: list[str]) -> tuple[list[str], dict[int, list[TableCell] | None]]:
     """Rewrite pipe tables in place (same number of lines): rows → tab-joined cells, the
-    separator → ``""``. Returns the new lines and the 1-based lines that belong to tables."""
+    separator → ``""``. Returns the new lines and, per 1-based table line, its cells (None for
+    the separator line)."""
     out = list(lines)
-    table_lines: set[int] = set()
+    rows: dict[int, list[TableCell] | None] = {}
+
+    def convert(j: int) -> None:
+        cells = _pipe_cells(lines[j])
+        out[j] = "\t".join(c.text for c in cells)
+        rows[j + 1] = cells
+
     i, n = 0, len(lines)
     while i < n - 1:
         if _PIPE_ROW.match(lines[i]) and _PIPE_SEP.match(lines[i + 1]):
-            out[i] = "\t".join(_pipe_cells(lines[i]))
+            convert(i)
             out[i + 1] = ""
-            table_lines.update((i + 1, i + 2))
+            rows[i + 2] = None
             j = i + 2
             while j < n and _PIPE_ROW.match(lines[j]):
-                out[j] = "\t".join(_pipe_cells(lines[j]))
-                table_lines.add(j + 1)
+                convert(j)
                 j += 1
             i = j
         else:
             i += 1
-    return out, table_lines
+    return out, rows
 
 
-def text_blocks(text: str, table_lines: set[int]):
+def text_blocks(text: str, pipe_rows: dict[int, list[TableCell] | None]):
     """Blocks of the text: tab-separated runs and converted pipe tables are tables; a pipe
     table's blank separator line stays in the block's text but not in its rows."""
     lines = text.split("\n")
-    tables = table_lines | {i for i, ln in enumerate(lines, start=1) if "\t" in ln}
+    tables = set(pipe_rows) | {i for i, ln in enumerate(lines, start=1) if "\t" in ln}
     blocks = blocks_from_text(text, tables)
     for b in blocks:
-        if b.kind == "table" and b.rows:
-            b.rows = [r for r in b.rows if not (len(r) == 1 and not r[0].text)]
+        if b.kind == "table" and pipe_rows:
+            n = b.line
+            b.rows = [pipe_rows.get(n + k, row) for k, row in enumerate(b.rows)]
+            b.rows = [r for r in b.rows if r is not None]
     return blocks
 
 
@@ -112,9 +134,9 @@ def read_text(path: Path, text: str, encoding: str, sha: str, fmt: str) -> Docum
         meta.update(header[0])
         meta["body_start_line"] = header[1] + 1
         notes.append(f"crawler header on lines 1–{header[1]} (metadata read, lines kept)")
-    lines, table_lines = convert_pipe_tables(lines)
-    if table_lines:
+    lines, pipe_rows = convert_pipe_tables(lines)
+    if pipe_rows:
         text = "\n".join(lines)
         notes.append("Markdown pipe tables converted to tab-separated rows")
     return Document(path=str(path), format=fmt, sha256=sha, text=text,
-                    blocks=text_blocks(text, table_lines), meta=meta, notes=notes)
+                    blocks=text_blocks(text, pipe_rows), meta=meta, notes=notes)
