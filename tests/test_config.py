@@ -63,6 +63,7 @@ def test_bad_files(tmp_path):
 
 @pytest.mark.parametrize("name,kind", [
     ("青禾县人民政府", "government"), ("青禾经济开发区管委会", "government"),
+    ("青禾综合实验区", "government"), ("青禾市人民政府办公厅", "department"),
     ("青禾县农业农村局", "department"), ("青禾县人民政府办公室", "department"), (None, None)])
 def test_agency_kind_heuristic(name, kind):
     assert agency_kind(name, load_config(None))[0] == kind
