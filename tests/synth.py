@@ -131,6 +131,7 @@ class Spec:
     defects: list = field(default_factory=list)  # names in DEFECTS or callables(doc, spec)
     seed: int | None = None  # prose variant choice; default: derived from the agency name
     phone: str = "0000-1234567"
+    flat_sep: str = "mixed"  # how render_flat joins adjacent numbers: mixed | none | space
 
     @property
     def title(self) -> str:
@@ -215,15 +216,16 @@ def make_report(*, agency: str | None = None, short: str | None = None, region: 
     report compiled by its 办公室."""
     fmt = format or (schema.FORMAT_2021 if year >= 2021 else schema.FORMAT_2019)
     kw: dict = dict(year=year, format=fmt, kind=kind)
+    place = region or f"{CITY}{DISTRICT}"
+    if region:  # the portal and the site belong to the agency's own place
+        kw.update(region=region, portal=f"{region}人民政府网", site=f"{region}人民政府")
     if kind == "government":
-        kw.update(agency=f"{CITY}{DISTRICT}人民政府", short="区政府",
-                  compiler=f"{CITY}{DISTRICT}人民政府办公室")
+        level = "区" if place.endswith("区") else "县" if place.endswith("县") else "市"
+        kw.update(agency=f"{place}人民政府", short=f"{level}政府", compiler=f"{place}人民政府办公室")
     if agency:
         kw["agency"] = agency
     if short:
         kw["short"] = short
-    if region:
-        kw["region"] = region
     kw.update(extra)
     spec = Spec(**kw)
     spec.table2 = table2(fmt, **(table2_rows or {}))
@@ -482,7 +484,7 @@ def build(spec: Spec) -> Doc:
     """The document model of a spec, with its defects applied (spec-phase defects first, on a
     copy of the spec, so the prose is generated from the data they set)."""
     spec = copy.deepcopy(spec)
-    defects = [_defect(d) for d in spec.defects]
+    defects = sorted((_defect(d) for d in spec.defects), key=lambda d: d.order)
     for d in defects:
         if d.phase == "spec":
             d.apply(None, spec)
@@ -506,7 +508,7 @@ def build(spec: Spec) -> Doc:
     blocks += [P(spec.compiler or spec.agency, "sign", 6, "sign_agency"),
                P(f"{date.year}年{date.month}月{date.day}日", "sign", 6, "sign_date")]
     doc = Doc(spec.title, blocks, {"published": spec.published, "url": spec.url, "site": spec.site,
-                                   "agency": spec.agency, "year": spec.year})
+                                   "agency": spec.agency, "year": spec.year, "flat_sep": spec.flat_sep})
     for d in defects:
         if d.phase == "doc":
             d.apply(doc, spec)
@@ -616,13 +618,14 @@ def render_markdown(spec: Spec | Doc) -> str:
 
 
 # ------------------------------------------------------------------ crawler-flattened text
-def render_flat(spec: Spec | Doc, sep: str = "mixed") -> str:
+def render_flat(spec: Spec | Doc, sep: str | None = None) -> str:
     """Crawler text: a header block, then the whole body on one line; table cells concatenated,
     numbers of adjacent cells run together (``sep="none"``), spaced (``"space"``) or a
     deterministic mix of both (``"mixed"``)."""
     doc = spec if isinstance(spec, Doc) else build(spec)
     r = random.Random(zlib.crc32(doc.title.encode()))
     m = doc.meta
+    sep = sep or m.get("flat_sep", "mixed")
     head = [f"标题: {doc.title}", f"发布时间: {m.get('published', '')}", "文号: ",
             f"发布机构: {m.get('agency', '')}", "栏目: 政府信息公开年报", f"原文链接: {m.get('url', '')}",
             "==================== 正文 ===================="]
@@ -743,15 +746,19 @@ class Defect:
     phase: str = "doc"  # "spec": changes the data before prose is written; "doc": edits the model
     doc: str = ""
     also: tuple[str, ...] = ()  # rules that may legitimately fire as a consequence
+    order: int = 1  # 0: rewrites a whole part; 1: edits text or cells; 2: moves or copies blocks
 
 
 DEFECTS: dict[str, Defect] = {}
 
 
-def defect(name: str, rules, phase: str = "doc", also=()):
-    """Register a defect injector; its docstring says what it plants."""
+def defect(name: str, rules, phase: str = "doc", also=(), order: int = 1):
+    """Register a defect injector; its docstring says what it plants. Defects combine in a fixed
+    order (whole-part rewrites, then edits, then block moves) so that e.g. an inserted sentence
+    is not lost when another defect rewrites its part."""
     def deco(fn):
-        DEFECTS[name] = Defect(name, tuple(rules), fn, phase, (fn.__doc__ or "").strip(), tuple(also))
+        DEFECTS[name] = Defect(name, tuple(rules), fn, phase, " ".join((fn.__doc__ or "").split()),
+                               tuple(also), order)
         return fn
     return deco
 
@@ -802,17 +809,17 @@ def _d_citation(doc, spec):
     _sub_para(doc, "intro", "国务院令第711号", "国务院令第七11号")
 
 
-@defect("missing-section", ["STRUCT-SECTIONS"])
+@defect("missing-section", order=2, rules=["STRUCT-SECTIONS"])
 def _d_missing_section(doc, spec):
     """Part 五 (存在的主要问题及改进情况) deleted: heading and body."""
     doc.blocks = [b for b in doc.blocks if not (isinstance(b, Para) and b.section == 5)]
 
 
-@defect("dup-heading", ["STRUCT-DUP"])
+@defect("dup-heading", order=2, rules=["STRUCT-DUP"])
 def _d_dup(doc, spec):
     """The title and the heading 一、总体情况 printed twice (the first heading with no body)."""
     i = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Para) and b.kind == "heading")
-    doc.blocks[1:1] = [Para(doc.title, "title"), copy.copy(doc.blocks[i])]
+    doc.blocks[1:1] = [copy.copy(doc.blocks[i]), Para(doc.title, "title")]
 
 
 @defect("version-2019-in-2021", ["STRUCT-VERSION"], phase="spec", also=("T2-LABELS",))
@@ -827,7 +834,7 @@ def _d_version(doc, spec):
     spec.table2_format = schema.FORMAT_2019
 
 
-@defect("table-wrong-part", ["STRUCT-PARTS-ORDER"])
+@defect("table-wrong-part", order=2, rules=["STRUCT-PARTS-ORDER"])
 def _d_wrong_part(doc, spec):
     """表四 printed inside part 三 (before the heading of part 四)."""
     g = doc.grid("table4")
@@ -1018,7 +1025,7 @@ def _d_narr_docs(doc, spec):
     _sub_para(doc, "proactive", f"规范性文件{n}件", f"规范性文件{n + 3}件")
 
 
-@defect("narr-empty6", ["NARR-EMPTY6", "NARR-FEE"])
+@defect("narr-empty6", order=0, rules=["NARR-EMPTY6", "NARR-FEE"])
 def _d_empty6(doc, spec):
     """Part 六 is just 无 (no 信息处理费 statement in a 2021+ report)."""
     paras = _section_paras(doc, 6)
@@ -1027,7 +1034,7 @@ def _d_empty6(doc, spec):
         doc.blocks.remove(p)
 
 
-@defect("narr-overall5", ["NARR-OVERALL5"])
+@defect("narr-overall5", order=0, rules=["NARR-OVERALL5"])
 def _d_overall5(doc, spec):
     """Part 一 rewritten as generic 一是/二是 prose that names none of the five aspects."""
     i = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Para) and b.kind == "heading" and b.section == 1)
@@ -1038,7 +1045,7 @@ def _d_overall5(doc, spec):
         f"二是健全工作制度，严格审核程序；三是注重宣传引导，工作质量稳步提高。", "para", 1, "overall")]
 
 
-@defect("narr-problems", ["NARR-PROBLEMS"])
+@defect("narr-problems", order=0, rules=["NARR-PROBLEMS"])
 def _d_problems(doc, spec):
     """Part 五 reduced to one generic line without a concrete problem or measure."""
     paras = _section_paras(doc, 5)
@@ -1069,21 +1076,21 @@ def _d_year_future(doc, spec):
 
 @defect("text-deixis", ["TEXT-DEIXIS"])
 def _d_deixis(doc, spec):
-    """今年以来 in the 平台建设 paragraph (an in-year summary copied into the annual report)."""
-    p = doc.paras("platform")[0]
-    p.text = "今年以来，" + p.text
+    """今年以来 opening the last paragraph of part 一 (an in-year summary copied into the
+    annual report)."""
+    p = _section_paras(doc, 1)[-1]
+    lead = f"{spec.year}年，"
+    p.text = "今年以来，" + (p.text[len(lead):] if p.text.startswith(lead) else p.text)
 
 
 @defect("text-typo", ["TEXT-TYPO"])
 def _d_typo(doc, spec):
-    """Typos in prose: 做为 (作为), 部份 (部分) and a doubled 的的."""
-    p = doc.paras("platform")[0]
-    p.text = p.text.replace("以", "做为", 1) if p.text.startswith(spec.short + "以") else p.text
-    if "做为" not in p.text:
-        p.text = f"{spec.short}把政府网站做为信息发布的主渠道。" + p.text
+    """Typos in prose: 做为 (for 作为), 部份 (for 部分) and a doubled 的的."""
+    p = _section_paras(doc, 1)[-1]
+    p.text = f"{spec.short}把政府网站做为信息发布的主渠道。" + p.text
     q = _section_paras(doc, 5)[0]
     q.text = q.text.replace("部分", "部份", 1) if "部分" in q.text else q.text + "部份栏目仍需完善。"
-    m = doc.paras("management")[0]
+    m = next(x for x in _section_paras(doc, 1) + _section_paras(doc, 5) if "的" in x.text)
     m.text = m.text.replace("的", "的的", 1)
 
 
