@@ -127,5 +127,6 @@ def export_html(executed_notebook, html_path, title: str | None = None,
     problems = external_resources(page)
     if problems:
         raise ExportError(f"{name}: the page would load or run: {'; '.join(problems[:5])}")
+    dest.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(dest, page)
     return dest

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from . import __version__, charts, schema
 from .errors import InputError
-from .site import write_atomic
 
 esc = html.escape
 CSS_PATH = Path(__file__).parent / "templates" / "workbook.css"
@@ -98,6 +97,8 @@ def default_result_path(result) -> Path:
 def write_result(result, result_path: str = "") -> View:
     """Write the result JSON (schema.md) atomically; empty ``result_path`` = ``outputs/``."""
     path = Path(result_path).expanduser() if result_path else default_result_path(result)
+    from .site import write_atomic  # (site imports overview, which imports this module)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, result.to_json_text() + "\n")
     shown = str(path.resolve())
