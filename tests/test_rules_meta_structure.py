@@ -166,3 +166,18 @@ def test_citation_regulation_name_typo():
              "TEXT-CITATION")
     assert [f.severity for f in fs] == ["warning"]
 
+
+
+def test_legacy_reports_are_not_held_to_the_2019_structure():
+    r = clean_report(2019)
+    r.title, r.year = r.title.replace("2019", "2017"), 2017
+    r.period = (dt.date(2017, 1, 1), dt.date(2017, 12, 31))
+    r.format_version = "legacy"
+    r.sections = []
+    for t in (r.table2, r.table3, r.table4):
+        t.found = False
+    res = audit(r, published=dt.date(2018, 3, 1))
+    assert [f for f in res.findings if f.severity != "info"] == []
+    r.title, r.year = r.title.replace("2017", "2021"), 2021
+    assert {"STRUCT-SECTIONS", "T2-LABELS", "T3-HEADER", "T4-LAYOUT"} <= {
+        f.rule for f in audit(r).findings if f.severity == "error"}

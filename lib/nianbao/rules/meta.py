@@ -23,6 +23,16 @@ def title_year(report) -> int | None:
     return int(m.group(1)) if m else report.year
 
 
+def uses_tables(report) -> bool:
+    """Whether the six-part structure and 表二/表三/表四 apply: report years from 2019 (the
+    revised 条例 and 60号); earlier reports followed the old 条例 and have no 表三. With no
+    year, the detected format decides."""
+    year = title_year(report)
+    if year is not None:
+        return year >= 2019
+    return report.format_version in ("2019", "2021")
+
+
 @rule("META-YEAR", title="标题年度与统计期限一致", severity="error", basis="OFFICIAL",
       source="spec §5.1; 条例第四十九条（上一年度）", family="meta")
 def meta_year(report, ctx):

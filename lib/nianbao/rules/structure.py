@@ -19,7 +19,12 @@ _CN = "一二三四五六"
 @rule("STRUCT-SECTIONS", title="六个部分齐全且顺序正确", severity="error", basis="OFFICIAL",
       source="spec §5.1; 条例第五十条; 30号“不能遗漏”", family="structure")
 def struct_sections(report, ctx):
-    """A missing part is an error; parts printed out of order are a warning."""
+    """A missing part is an error; parts printed out of order are a warning. Reports before
+    2019 followed the old 条例 and are not held to the six parts."""
+    from .meta import uses_tables
+
+    if not uses_tables(report):
+        return
     found = {s.number for s in report.sections}
     for spec in schema.SECTIONS:
         if spec.number not in found:

@@ -12,6 +12,7 @@ from .. import schema
 from ..findings import Finding
 from ..textnorm import to_halfwidth
 from .evidence import cell_loc, check_types, fmt_num, row_quote, total, unevaluated
+from .meta import uses_tables
 from .registry import rule
 from .wording import same, similarity
 
@@ -27,6 +28,8 @@ def t2_labels(report, ctx):
     2021 report): warning."""
     t = report.table2
     if not t.found:
+        if not uses_tables(report):  # before 2019 there were no such tables
+            return
         yield Finding("T2-LABELS", "error", "未找到表二（主动公开政府信息情况）",
                       {"table": T, "section": 2})
         return
