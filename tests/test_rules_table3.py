@@ -154,3 +154,11 @@ def test_recovered_cell_is_used_and_said():
     (f,) = run(r, "T3-R3")
     assert f.details["recovered"][0]["raw"] == "61"
     assert "拆分恢复" in f.message
+
+
+def test_cellcount_whole_column_missing_is_one_finding():
+    r = clean_report()
+    for row in r.table3.rows:
+        set_cell(r, "table3", row, "total", None, "missing")
+    (f,) = run(r, "T3-CELLCOUNT")
+    assert len(f.details["rows"]) == 25 and f.details["missing"] == ["total"]

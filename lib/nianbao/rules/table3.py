@@ -102,16 +102,26 @@ def t3_cellcount(report, ctx):
     t = report.table3
     if not t.found:
         return
+    short: dict[tuple, list[str]] = {}
     for row in _present_rows(report):
-        missing = [c for c in COLS if (t.cell(row, c) is None or t.cell(row, c).how == MISSING)]
-        if not missing:
-            continue
+        missing = tuple(c for c in COLS
+                        if t.cell(row, c) is None or t.cell(row, c).how == MISSING)
+        if missing:
+            short.setdefault(missing, []).append(row)
+    for missing, rows in short.items():
         names = "、".join(f"“{col_cn(T, c)}”" for c in missing)
         n = len(COLS) - len(missing)
-        yield Finding("T3-CELLCOUNT", "error",
-                      f"表三“{row_cn(T, row)}”行只有{n}个数值，缺少{names}",
-                      cell_loc(t, row, missing[0]), len(COLS), n, row_quote(report, t, row),
-                      {"missing": missing})
+        if len(rows) > 3:  # a whole column absent: one finding, not one per row
+            yield Finding("T3-CELLCOUNT", "error",
+                          f"表三有{len(rows)}行只有{n}个数值，均缺少{names}列",
+                          cell_loc(t, rows[0], missing[0]), len(COLS), n,
+                          row_quote(report, t, rows[0]), {"missing": list(missing), "rows": rows})
+            continue
+        for row in rows:
+            yield Finding("T3-CELLCOUNT", "error",
+                          f"表三“{row_cn(T, row)}”行只有{n}个数值，缺少{names}",
+                          cell_loc(t, row, missing[0]), len(COLS), n, row_quote(report, t, row),
+                          {"missing": list(missing)})
 
 
 @rule("T3-BLANK", title="表三空白单元格（按缺失处理，不按0计）", severity="warning",
