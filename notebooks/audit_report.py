@@ -18,7 +18,7 @@
 # `result_path` 结果 JSON 的写入位置），可直接修改后“全部运行”，也可由 papermill 注入。
 
 # %% tags=["parameters"]
-report_path = "../data/samples/SAMPLE"
+report_path = "../data/samples/lanxi-market-2023.txt"
 published = ""
 config_path = ""
 result_path = ""
