@@ -1,0 +1,287 @@
+"""The readers on their synthetic fixtures: text encodings, HTML, JS, DOCX, PDF and bad inputs.
+
+Fixtures live in ``tests/fixtures/readers`` (generated once by ``make_reader_fixtures.py`` and
+committed); the expectations below are written from what each fixture prints, not from reader
+output.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+
+import pytest
+
+from conftest import FIXTURES
+from nianbao.errors import InputError
+from nianbao.readers import read
+
+R = FIXTURES / "readers"
+
+BODY_LINES = (R / "report-utf8.txt").read_text(encoding="utf-8").split("\n")
+
+
+def assert_blocks_match_text(doc) -> None:
+    """The Document contract: every block's text is the text at its lines."""
+    lines = doc.lines
+    for b in doc.blocks:
+        assert "\n".join(lines[b.line - 1:b.end_line]) == b.text, (b.kind, b.line)
+
+
+# ---------------------------------------------------------------- text
+@pytest.mark.parametrize("name, encoding", [
+    ("report-utf8.txt", "utf-8"),
+    ("report-utf8-bom.txt", "utf-8-sig"),
+    ("report-gb18030.txt", "gb18030"),
+    ("report-utf16le.txt", "utf-16"),
+    ("report-utf16be.txt", "utf-16"),
+    ("report-crlf.txt", "utf-8"),
+    ("report-cr.txt", "utf-8"),
+])
+def test_text_encodings_give_the_same_lines(name, encoding):
+    doc = read(R / name)
+    assert doc.format == "txt"
+    assert doc.meta["encoding"] == encoding
+    assert any(encoding in n for n in doc.notes)
+    assert doc.lines == BODY_LINES
+    assert "䶮山路" in doc.text  # a GB18030-only character survives
+    assert "\r" not in doc.text and "\ufeff" not in doc.text
+
+
+def test_gbk_file_is_read_as_gb18030():
+    doc = read(R / "report-gbk.txt")
+    assert doc.meta["encoding"] == "gb18030"
+    assert doc.lines == [ln.replace("䶮", "岩") for ln in BODY_LINES]
+
+
+def test_text_lines_and_table_blocks():
+    doc = read(R / "report-utf8.txt")
+    assert doc.line_text(1).endswith("年度报告")
+    assert doc.line_text(3) == "一、总体情况"
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert [(t.line, t.end_line) for t in tables] == [(7, 9), (11, 12)]
+    assert [c.text for c in tables[1].rows[0]] == ["一、本年新收政府信息公开申请数量", "5", "1", "0", "0", "0", "0", "6"]
+    assert_blocks_match_text(doc)
+
+
+def test_sha256_is_of_the_input_bytes():
+    path = R / "report-gb18030.txt"
+    assert read(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_crawler_header_goes_to_meta_and_lines_stay():
+    doc = read(R / "crawler.txt")
+    raw_lines = (R / "crawler.txt").read_text(encoding="utf-8").split("\n")
+    assert doc.lines == raw_lines  # cat -n line numbers hold
+    assert doc.meta["title"].startswith("澜石县数据资源局2023年")
+    assert doc.meta["published"] == "2024-01-19"
+    assert doc.meta["source_url"].startswith("https://www.example.gov.cn/")
+    assert doc.meta["body_start_line"] == 8
+    assert "doc_number" not in doc.meta  # an empty header field is not recorded
+
+
+def test_markdown_pipe_table_keeps_line_numbers():
+    doc = read(R / "pipe-table.md")
+    raw = (R / "pipe-table.md").read_text(encoding="utf-8").split("\n")
+    assert doc.format == "md"
+    assert len(doc.lines) == len(raw)
+    assert doc.line_text(5) == "本列数据\t自然人\t商业企业\t总计"
+    assert doc.line_text(6) == ""  # the |---| separator
+    assert doc.line_text(7) == "一、本年新收政府信息公开申请数量\t5\t1\t6"
+    assert doc.line_text(9) == "含|竖线\t\t0\t0\t0"
+    table = next(b for b in doc.blocks if b.kind == "table")
+    assert (table.line, table.end_line) == (5, 9)
+    assert len(table.rows) == 4  # separator not a row
+    assert [(c.text, c.colspan) for c in table.rows[1]][:2] == [("一、本年新收政府信息公开申请数量", 2), ("5", 1)]
+    assert doc.line_text(11) == "表后的一段说明文字。"
+    assert_blocks_match_text(doc)
+
+
+def test_text_that_is_not_a_report_is_read_not_refused():
+    doc = read(R / "not-a-report.txt")
+    assert doc.lines[0] == "周末采购清单"
+
+
+# ---------------------------------------------------------------- HTML
+PAGE_LINES = [
+    "澜石县数据资源局2023年政府信息公开工作年度报告",
+    "本报告由本局办公室编制，统计期限为2023年1月1日至12月31日。",
+    "一、总体情况",
+    "2023年，本局主动公开政府信息86条，办理依申请公开6件。",
+    "第二行在换行之后。",
+    "三、收到和处理政府信息公开申请情况",
+    "（表三节选）",
+    "（本列数据的勾稽关系）\t申请人情况",
+    "自然人\t商业企业\t总计",
+    "一、本年新收政府信息公开申请数量\t12\t3\t15",
+    "三、本年度办理结果\t（一）予以公开\t7\t0\t7",
+    "（二）部分公开\t\t2\t2",
+    "六、其他需要报告的事项",
+    "本局本年度未收取信息处理费。",
+]
+
+
+@pytest.mark.parametrize("name", ["page.html", "page-gbk.html", "page-undeclared-gbk.htm", "page-as.txt"])
+def test_html_article_body_tables_and_encodings(name):
+    doc = read(R / name)
+    assert doc.format == "html"
+    assert doc.lines == PAGE_LINES
+    for chrome in ("首页", "网站地图", "统计代码", "办事服务", "color", "[if", "endif", "note"):
+        assert chrome not in doc.text
+    assert_blocks_match_text(doc)
+
+
+def test_html_encoding_recorded():
+    assert read(R / "page-gbk.html").meta["encoding"] == "gb18030"
+    assert read(R / "page-undeclared-gbk.htm").meta["encoding"] == "gb18030"
+    assert read(R / "page.html").meta["encoding"] == "utf-8"
+
+
+def test_html_meta():
+    meta = read(R / "page.html").meta
+    assert meta["published"] == "2024-01-19"
+    assert meta["title"] == "澜石县数据资源局2023年政府信息公开工作年度报告"
+    assert meta["site"] == "澜石县人民政府"
+    assert meta["column"] == "政府信息公开年报"
+
+
+def test_html_table_cells_spans_and_blanks():
+    doc = read(R / "page.html")
+    table = next(b for b in doc.blocks if b.kind == "table")
+    assert table.line == 8
+    cells = [[(c.text, c.rowspan, c.colspan) for c in r] for r in table.rows]
+    assert cells[0] == [("（本列数据的勾稽关系）", 2, 2), ("申请人情况", 1, 3)]
+    assert cells[1][0] == ("自然人", 1, 1)  # stacked one character per <p>
+    assert cells[2] == [("一、本年新收政府信息公开申请数量", 1, 2), ("12", 1, 1), ("3", 1, 1), ("15", 1, 1)]
+    assert cells[3][0] == ("三、本年度办理结果", 2, 1)
+    assert cells[4][1] == ("", 1, 1)  # an &nbsp; cell is blank, not 0
+
+
+# ---------------------------------------------------------------- JS
+def test_report_html_inside_js():
+    doc = read(R / "report.js")
+    assert doc.format == "html"
+    assert doc.meta["container"] == "js"
+    assert doc.lines == ["澜石县数据资源局2023年政府信息公开工作年度报告", "一、总体情况",
+                         "本局主动公开政府信息86条。", "信息内容\t本年制发件数", "规章\t0",
+                         "六、其他需要报告的事项", "无。"]
+    assert "政策文件" not in doc.text  # the other variables of the script
+
+
+# ---------------------------------------------------------------- DOCX
+def test_docx_body_order_runs_and_merged_cells():
+    doc = read(R / "report.docx")
+    assert doc.format == "docx"
+    assert doc.lines == [
+        "澜石县数据资源局2023年政府信息公开工作年度报告", "一、总体情况",
+        "2023年，本局主动公开政府信息86条。", "换行后的第二行。",
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况\t自然人\t总计",
+        "三、本年度办理结果\t（一）予以公开\t12\t12",
+        "（二）部分公开\t3\t3",
+        "（七）总计\t15\t",
+        "六、其他需要报告的事项", "本局本年度未收取信息处理费。",
+    ]
+    table = next(b for b in doc.blocks if b.kind == "table")
+    assert [(c.text, c.rowspan, c.colspan) for c in table.rows[0]][0] == ("申请人情况", 1, 2)
+    assert (table.rows[1][0].text, table.rows[1][0].rowspan) == ("三、本年度办理结果", 2)
+    assert table.rows[3][-1].text == ""  # blank stays blank
+    assert_blocks_match_text(doc)
+
+
+def test_docx_dates_are_not_publication_dates():
+    meta = read(R / "report.docx").meta
+    assert meta["docx_modified"] == "2024-01-18"
+    assert meta["docx_created"] == "2024-01-10"
+    assert "published" not in meta
+
+
+# ---------------------------------------------------------------- PDF
+def test_pdf_text_tables_and_page_furniture():
+    doc = read(R / "report.pdf")
+    assert doc.format == "pdf"
+    assert doc.lines[0] == "澜石县数据资源局2023年政府信息公开工作年度报告"
+    # the paragraph wrapped at the margin is one line again, and "2023 年" lost its spaces
+    assert doc.lines[2].startswith("本局在2023年依照条例") and doc.lines[2].endswith("争议事项。")
+    assert "共计86条，答复依申请公开事项6件" in doc.lines[2]
+    assert not any(re.fullmatch(r"-\s*\d+\s*-", ln) for ln in doc.lines)
+    assert "政务公开专栏" not in doc.text
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert len(tables) == 1  # continued across the page break as one run of rows
+    rows = tables[0].text.split("\n")
+    assert rows[0] == "申请人情况\t自然人\t商业企业\t总计"
+    assert rows[1] == "一、本年新收政府信息公开申请数量\t5\t1\t6"
+    assert rows[2] == "三、本年度办理结果\t（一）予以公开\t4\t1\t5"
+    assert rows[-1] == "6.属于四类过程性信息\t0\t0\t0"
+    assert len(rows) == 9
+    assert tables[0].rows[2][0].rowspan == 7
+    assert doc.lines[-2:] == ["六、其他需要报告的事项", "本局本年度未收取信息处理费。"]
+    assert any("joined" in n for n in doc.notes) and any("dropped" in n for n in doc.notes)
+    assert_blocks_match_text(doc)
+
+
+# ---------------------------------------------------------------- bad inputs
+BAD = [
+    ("empty.txt", "empty"),
+    ("blank.txt", "empty"),
+    ("random.bin", "binary"),
+    ("image.png", "PNG"),
+    ("image-named.txt", "PNG"),
+    ("sheet.xlsx", "xlsx"),
+    ("archive.zip", "word/document.xml"),
+    ("corrupt.docx", "corrupt"),
+    ("legacy.doc", ".doc"),
+    ("fake.pdf", "PDF header"),
+    ("encrypted.pdf", "encrypted"),
+    ("scanned.pdf", "no text layer"),
+    ("corrupt.pdf", "corrupt"),
+    ("nohtml.js", "no report HTML"),
+]
+
+
+def _one_line_error(path, reason_word):
+    with pytest.raises(InputError) as exc:
+        read(path)
+    msg = str(exc.value)
+    assert "\n" not in msg
+    assert msg.startswith(str(path))
+    assert reason_word.lower() in msg.lower()
+    assert exc.value.path == str(path)
+
+
+@pytest.mark.parametrize("name, reason_word", BAD)
+def test_bad_inputs_are_refused_in_one_line(name, reason_word):
+    _one_line_error(R / name, reason_word)
+
+
+def test_missing_file_and_directory(tmp_path):
+    _one_line_error(tmp_path / "nope.txt", "not found")
+    _one_line_error(tmp_path, "directory")
+
+
+def test_unreadable_file(tmp_path):
+    p = tmp_path / "locked.txt"
+    p.write_text("一、总体情况\n", encoding="utf-8")
+    p.chmod(0)
+    try:
+        if os.access(p, os.R_OK):
+            pytest.skip("running as a user that can read mode-000 files")
+        _one_line_error(p, "cannot read")
+    finally:
+        p.chmod(0o644)
+
+
+def test_inputs_are_never_modified(tmp_path):
+    for src in sorted(R.iterdir()):
+        if src.suffix == ".py":
+            continue
+        dst = tmp_path / src.name
+        shutil.copy2(src, dst)
+        before = (hashlib.sha256(dst.read_bytes()).hexdigest(), dst.stat().st_mtime_ns)
+        try:
+            read(dst)
+        except InputError:
+            pass
+        assert (hashlib.sha256(dst.read_bytes()).hexdigest(), dst.stat().st_mtime_ns) == before, src.name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in R.iterdir() if p.suffix != ".py")
