@@ -1,0 +1,110 @@
+"""``parse(path_or_document) -> Report``: metadata, the six parts, the format and the three tables.
+
+The parser works on ``Document.text`` only, so every input form (TSV text, HTML/DOCX tables,
+PDF text, flattened crawler text) goes through the same scan; offsets stay valid because the
+text is only ever folded character-for-character (``to_halfwidth``). Regions come from the
+section headings: 表二 lies under part 二, 表三 under 三, 表四 under 四; where a heading is
+missing the neighbouring table's labels bound the region instead.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .. import schema
+from ..document import Document
+from ..errors import InputError
+from ..model import Report
+from ..textnorm import label_key, to_halfwidth
+from . import meta as _meta
+from .sections import parse_sections
+from .tables import parse_table2, parse_table3, parse_table4
+from .version import detect
+
+__all__ = ["parse"]
+
+_T3_START = re.compile(r"本列数据|申请人情况|本年新收")
+_T4_START = re.compile(r"行政复议")
+
+
+def parse(path_or_document) -> Report:
+    """Parse a file (read with ``nianbao.readers.read``) or an already read ``Document``.
+    Raises ``InputError`` when the input is empty or is not an annual report at all."""
+    if isinstance(path_or_document, Document):
+        doc = path_or_document
+    else:
+        from ..readers import read
+
+        doc = read(Path(path_or_document))
+    if not doc.text.strip():
+        raise InputError(doc.path, "不是政府信息公开工作年度报告：文件没有文字内容")
+    h = to_halfwidth(doc.text)
+    report = Report(doc)
+    report.title, report.agency, report.year, report.title_line = _meta.find_title(doc.text, doc.meta)
+    report.region = _meta.region_of(report.agency)
+    report.period, report.period_span = _meta.find_period(h)
+    if report.year is None and report.period and report.period[0]:
+        report.year = report.period[0].year
+        report.notes.append("标题中没有年份：年份取自统计期限")
+
+    sections, headings = parse_sections(doc, h)
+    report.sections = sections
+    report.headings = _headings(doc, report, headings)
+    last = sections[-1].span[0] if sections else 0
+    report.published = _meta.find_published(doc.text, doc.meta, last)
+
+    key_text = label_key(doc.text)
+    fmt, markers = detect(key_text, report.year, "本年新收" in key_text)
+    report.format_version, report.format_markers = fmt, markers
+    if len(markers) > 1:
+        report.notes.append("同时出现2021版和2019版格式的标签：" +
+                            "；".join(f"{v}版：{'、'.join(m)}" for v, m in markers.items()))
+
+    _tables(report, h)
+    if not (report.title or report.sections or report.table2.found or report.table3.found
+            or report.table4.found):
+        raise InputError(doc.path, "不是政府信息公开工作年度报告：没有找到标题、六个部分或统计表")
+    return report
+
+
+def _headings(doc: Document, report: Report, found) -> list[tuple[str, int]]:
+    """Every heading-like occurrence, titles included, in text order (duplicates kept)."""
+    out = [(doc.text[s:e].strip(), doc.line_of(s)) for _, s, e, _ in found]
+    if report.title:
+        body = int(doc.meta.get("body_start_line") or 1)
+        for i, line in enumerate(doc.text.split("\n"), start=1):
+            if i >= body and re.sub(r"\s+", "", line) == report.title:
+                out.append((line.strip(), i))
+        if report.title_line and not any(ln == report.title_line for _, ln in out):
+            out.append((report.title, report.title_line))
+    return sorted(out, key=lambda t: t[1])
+
+
+def _tables(report: Report, h: str) -> None:
+    doc, fmt = report.document, report.format_version
+    n = len(h)
+    sec = {s.number: s for s in report.sections}
+
+    def start_of(k, default):
+        return sec[k].span[0] if k in sec else default
+
+    m3 = _T3_START.search(h, sec[3].span[1] if 3 in sec else 0)
+    t3_lo = sec[3].span[1] if 3 in sec else (m3.start() if m3 else n)
+    t2_lo = sec[2].span[1] if 2 in sec else 0
+    t2_hi = max(t2_lo, start_of(3, m3.start() if m3 else n))
+    after3 = [s.span[0] for k, s in sec.items() if k >= 4 and s.span[0] > t3_lo]
+    t3_hi = min(after3) if after3 else n
+
+    if fmt == schema.FORMAT_LEGACY:
+        for t in (report.table2, report.table3, report.table4):
+            t.notes.append("2019年以前的旧格式报告：没有这种格式的表二/表三/表四")
+        return
+    report.table2 = parse_table2(doc, h, t2_lo, t2_hi, fmt)
+    report.table3 = parse_table3(doc, h, t3_lo, t3_hi, fmt)
+    t3_end = report.table3.span[1] if report.table3.span else t3_lo
+    t4_lo = sec[4].span[1] if 4 in sec and sec[4].span[1] >= t3_end else t3_end
+    after4 = [s.span[0] for k, s in sec.items() if k >= 5 and s.span[0] > t4_lo]
+    t4_hi = min(after4) if after4 else n
+    if not _T4_START.search(h, t4_lo, t4_hi) and 4 not in sec:
+        t4_lo = t4_hi
+    report.table4 = parse_table4(doc, h, t4_lo, t4_hi, fmt)

@@ -1,0 +1,323 @@
+"""表二, 表三 and 表四: find the official row labels in order and read the values between them.
+
+Each parser gets the stretch of text where its table can be (from the section heading to the
+next table or section) and fills a ``Table`` with every cell the detected format defines — a
+row that is not printed gives null cells with how=missing, so completeness is visible. 表三 rows
+that stay ambiguous after their own identity (R2) are settled jointly by the column identities
+R1 and R3 where exactly one combination fits.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import schema
+from ..model import MISSING, Cell, Table
+from ..textnorm import label_key
+from .digits import group_sum_check, row_choices, solve_jointly
+from .rows import RowResult, fmt_reading, leading_aligned, resolve_row, right_aligned, set_reading
+from .scan import Anchor, Squeezed, chunks, is_cjk, place_anchors
+
+
+def _alt(words) -> re.Pattern:
+    return re.compile("|".join(re.escape(label_key(w)) for w in words))
+
+
+_T3_OVERRIDES = {
+    "withheld_prohibited": re.compile("禁止公开|止公开"),  # a real report prints "行政止公开"
+    "other_other": re.compile("其他(?!处理|结果|法律|组织|对外)"),
+    "total_processed": re.compile("总计"),
+    "other": re.compile("其他处理"),
+}
+T3_PATTERNS = {r.key: _T3_OVERRIDES.get(r.key) or _alt(r.keywords) for r in schema.T3_ROWS}
+_T3_GROUPS = [re.compile(p) for p in ("本年度办理结果", "不予公开", "无法提供", "不予处理")]
+_T3_GROUP6 = re.compile("其他处理")
+_T3_HEADER = re.compile("本列数据|勾稽关系|申请人情况")
+_T2_GROUPS = [re.compile(r"第二十条(?:第[一二三四五六七八九十\d]{1,3}项)?"), re.compile("信息内容")]
+_T4_HEADER = re.compile("未经复议直接起诉|复议后起诉|行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结"
+                        "|总计|维持|纠正|其他|尚未|审结|结果|总|计")
+_PROSE = re.compile(r"[\u4e00-\u9fff]{6,}")
+
+R2_GROUPS = [(tuple(range(6)), 6)]
+R4_GROUPS = [(tuple(range(b * 5, b * 5 + 4)), b * 5 + 4) for b in range(3)]
+
+
+def _line_of(doc):
+    return doc.line_of
+
+
+def _find_rows(sq: Squeezed, specs, patterns) -> list[Anchor]:
+    anchors, cursor = [], 0
+    for spec in specs:
+        m = sq.find(patterns[spec.key], cursor)
+        if m:
+            anchors.append(Anchor(spec.key, m[0], m[1]))
+            cursor = m[3]
+    return anchors
+
+
+def _groups(sq: Squeezed, pats, rows: list[Anchor], after: int) -> list[Anchor]:
+    """Delimiting labels (group headings, captions) that do not overlap a row label."""
+    out = []
+    for pat in pats:
+        for s, e, _, _ in sq.finditer(pat, sq.pos(after)):
+            if not any(s < a.kw_end and a.kw_start < e for a in rows):
+                out.append(Anchor(None, s, e))
+    return out
+
+
+def _last_row_end(h: str, lo: int, hi: int) -> int:
+    """The last row of a table runs to the region end; stop it at the prose that follows."""
+    m = re.search(r"\d", h[lo:hi])
+    if not m:
+        return hi
+    p = _PROSE.search(h, lo + m.start(), hi)
+    return p.start() if p else hi
+
+
+def _segments(doc, h: str, anchors: list[Anchor], hi: int):
+    """(anchor, pieces, segment end) for each row anchor."""
+    for k, a in enumerate(anchors):
+        if a.key is None:
+            continue
+        if k + 1 < len(anchors):
+            end, to_anchor = anchors[k + 1].start, True
+        else:
+            end, to_anchor = _last_row_end(h, a.end, hi), False
+        yield a, chunks(h, a.end, end, to_anchor=to_anchor), end
+
+
+def _extent(doc, table: Table, start: int, end: int) -> None:
+    table.span = (start, end)
+    table.line = doc.line_of(start)
+    table.end_line = doc.line_of(max(start, end - 1))
+
+
+def _fill_missing(table: Table, row: str, cols, reason: str) -> None:
+    for c in cols:
+        table.cells[(row, c)] = Cell(None, MISSING, None, None, None, reason)
+
+
+# ---------------------------------------------------------------- 表三
+def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
+    table = Table("table3")
+    specs = schema.t3_rows(fmt)
+    cols = schema.T3_COLUMN_KEYS
+    sq = Squeezed(h, lo, hi)
+    rows = _find_rows(sq, specs, T3_PATTERNS)
+    if not rows:
+        table.notes.append("未找到表三的行标签")
+        for spec in specs:
+            _fill_missing(table, spec.key, cols, "报告中没有表三")
+            table.row_labels[spec.key] = None
+        for c in schema.T3_COLUMNS:
+            table.col_labels[c.key] = None
+        return table
+    table.found = True
+    found = {a.key for a in rows}
+    groups = _groups(sq, _T3_GROUPS, rows, rows[0].kw_start)
+    six = [k for k in ("other_no_correction", "other_no_fee", "other_other") if k in
+           {s.key for s in specs}]
+    if six and not found & set(six):
+        m = sq.find(_T3_GROUP6, sq.pos(rows[0].kw_start))
+        if m:  # （六）其他处理 printed as one row in a 2021-format table
+            rows.append(Anchor("other_other", m[0], m[1]))
+            table.notes.append("（六）其他处理只有一行：数值记入“3.其他”，1、2两行缺失")
+    elif six:
+        groups += _groups(sq, [_T3_GROUP6], rows, rows[0].kw_start)
+    anchors = place_anchors(h, rows + groups, lo, hi)
+    first = min(a.start for a in anchors if a.key)
+    hm = sq.find(_T3_HEADER, 0, sq.pos(first))
+    start = first if hm is None else hm[0]
+    header = h[start:first]
+    table.header_text = doc.text[start:first].strip() or None
+    _t3_col_labels(table, doc.text, start, header)
+    has_total = table.col_labels.get("total") is not None
+
+    results: dict[str, RowResult] = {}
+    end = first
+    for a, pieces, seg_end in _segments(doc, h, anchors, hi):
+        row_line = doc.line_of(a.start)
+
+        def short(ps, row_line=row_line):
+            if len(ps) == 6 and not has_total:
+                return leading_aligned(ps, 7, doc.line_of, row_line,
+                                       "表头无“总计”列，本行只有6个数：按申请人六列读取，总计缺失")
+            return right_aligned(ps, 7, doc.line_of, row_line)
+
+        res = resolve_row(pieces, 7, doc.line_of, check=group_sum_check(R2_GROUPS),
+                          check_name="“总计=六类申请人之和”", short=short, row_line=row_line)
+        if a.key in results:
+            continue
+        results[a.key] = res
+        table.row_labels[a.key] = doc.text[a.start:a.end]
+        table.row_lines[a.key] = row_line
+        table.notes += [f"{doc.text[a.start:a.end]}：{n}" for n in res.notes]
+        if res.pieces:
+            end = max(end, res.pieces[-1].end)
+        else:
+            end = max(end, a.end)
+    _joint(results, fmt, doc.line_of, table)
+    for spec in specs:
+        res = results.get(spec.key)
+        if res is None:
+            table.row_labels[spec.key] = None
+            _fill_missing(table, spec.key, cols, f"报告中没有“{spec.label}”这一行")
+            continue
+        for c, cell in zip(cols, res.cells):
+            table.cells[(spec.key, c)] = cell
+    _extent(doc, table, start, end)
+    return table
+
+
+def _t3_col_labels(table: Table, text: str, start: int, header: str) -> None:
+    sq = Squeezed(header, 0, len(header))
+    cursor = 0
+    for c in schema.T3_COLUMNS:
+        pat = _alt(c.keywords)
+        m = sq.find(pat, 0 if c.key == "total" else cursor)
+        if c.key != "total" and m:
+            cursor = m[3]
+        table.col_labels[c.key] = text[start + m[0]:start + m[1]] if m else None
+
+
+def _joint(results: dict[str, RowResult], fmt: str, line_of, table: Table) -> None:
+    """Settle rows still ambiguous with the column identities R1 and R3 (per column), trying
+    both together first and each alone if the printed table breaks one of them."""
+    open_rows = {k: r.options for k, r in results.items() if r.ambiguous}
+    if not open_rows:
+        return
+    fixed = {k: tuple(c.value for c in r.cells) for k, r in results.items() if not r.ambiguous}
+    leaves = [k for k in schema.T3_LEAVES[schema.FORMAT_2019 if fmt == schema.FORMAT_2019
+                                           else schema.FORMAT_2021]]
+    for k in (*leaves, "new_received", "carried_over", "total_processed", "carried_forward"):
+        if k not in fixed and k not in open_rows:
+            fixed[k] = (None,) * 7
+    r1 = (("new_received", "carried_over"), ("total_processed", "carried_forward"))
+    r3 = (tuple(leaves), ("total_processed",))
+    for idents, name in (((r1, r3), "R1和R3"), ((r1,), "R1"), ((r3,), "R3")):
+        sols, cut = solve_jointly(fixed, open_rows, idents, 7)
+        if sols and not cut:
+            break
+    else:
+        table.notes.append("表三连写数字：列间勾稽关系无法唯一确定，相关行留空")
+        return
+    for k in open_rows:
+        choices = row_choices(sols, k)
+        if len(choices) == 1:
+            raw = results[k].cells[0].raw
+            set_reading(results[k], choices[0], line_of,
+                        f"连写数字“{raw}”有多种读法，只有 {fmt_reading(choices[0])} "
+                        f"使表三{name}（按列）成立")
+        else:
+            for cell in results[k].cells:
+                cell.reason = (cell.reason or "") + f"（按{name}仍有{len(choices)}种可能）"
+
+
+# ---------------------------------------------------------------- 表二
+def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
+    table = Table("table2")
+    specs = schema.t2_rows(fmt)
+    sq = Squeezed(h, lo, hi)
+    patterns = {r.key: _alt(r.keywords) for r in specs}
+    rows = _find_rows(sq, specs, patterns)
+    for r in specs:
+        table.row_labels[r.key] = None
+        for c in r.columns:
+            table.col_labels.setdefault(c.key, None)
+    if not rows:
+        table.notes.append("未找到表二的行标签")
+        for r in specs:
+            _fill_missing(table, r.key, [c.key for c in r.columns], "报告中没有表二")
+        return table
+    table.found = True
+    groups = _groups(sq, _T2_GROUPS, rows, lo)
+    anchors = place_anchors(h, rows + groups, lo, hi)
+    start = min(a.start for a in anchors)
+    by_key = {r.key: r for r in specs}
+    end = start
+    for a, pieces, _ in _segments(doc, h, anchors, hi):
+        spec = by_key[a.key]
+        n = len(spec.columns)
+        row_line = doc.line_of(a.start)
+        res = resolve_row(pieces, n, doc.line_of, row_line=row_line)
+        table.row_labels[a.key] = doc.text[a.start:a.end]
+        table.row_lines[a.key] = row_line
+        table.notes += [f"{doc.text[a.start:a.end]}：{x}" for x in res.notes]
+        for c, cell in zip(spec.columns, res.cells):
+            table.cells[(a.key, c.key)] = cell
+        end = max(end, res.pieces[-1].end if res.pieces else a.end)
+    for r in specs:
+        if (r.key, r.columns[0].key) not in table.cells:
+            _fill_missing(table, r.key, [c.key for c in r.columns], f"报告中没有“{r.label}”这一行")
+    # keep the format's cell order
+    table.cells = {(r.key, c.key): table.cells[(r.key, c.key)] for r in specs for c in r.columns}
+    for c in {c.key: c for r in specs for c in r.columns}.values():
+        m = sq.find(_alt(c.keywords))
+        table.col_labels[c.key] = _printed_label(doc.text, h, m[0], m[1]) if m else None
+    table.header_text = doc.text[start:end].split("\n")[0].strip() or None
+    _extent(doc, table, start, end)
+    return table
+
+
+def _printed_label(text: str, h: str, s: int, e: int) -> str:
+    """The header cell around a keyword match ``h[s:e]``: between tabs/line ends; in flattened
+    text, where cells have no borders, just the matched words."""
+    a = max(h.rfind("\t", 0, s), h.rfind("\n", 0, s)) + 1
+    b = min(x for x in (h.find("\t", e), h.find("\n", e), len(h)) if x >= 0)
+    return text[a:b].strip() if b - a <= 40 else text[s:e]
+
+
+# ---------------------------------------------------------------- 表四
+def parse_table4(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
+    table = Table("table4")
+    rows, cols = schema.T4_ROW_KEYS, schema.T4_COLUMN_KEYS
+    sq = Squeezed(h, lo, hi)
+    for r in schema.T4_ROWS:
+        m = sq.find(_alt(r.keywords))
+        table.row_labels[r.key] = doc.text[m[0]:m[1]] if m else None
+    for c in schema.T4_COLUMNS:
+        m = sq.find(_alt(c.keywords))
+        table.col_labels[c.key] = doc.text[m[0]:m[1]] if m else None
+    heads = list(sq.finditer(_T4_HEADER))
+    pieces = []
+    if heads:
+        pieces = _t4_pieces(h, heads, hi)
+    if not heads or not pieces:
+        table.notes.append("未找到表四" if not heads else "表四没有数值")
+        for r in rows:
+            _fill_missing(table, r, cols, "报告中没有表四" if not heads else "表四没有数值")
+        table.found = bool(heads)
+        return table
+    table.found = True
+    start = heads[0][0]
+    res = resolve_row(pieces, 15, doc.line_of, check=group_sum_check(R4_GROUPS),
+                      check_name="“总计=维持+纠正+其他+尚未审结”（三块）",
+                      row_line=doc.line_of(pieces[0].start))
+    table.notes += res.notes
+    for i, cell in enumerate(res.cells):
+        table.cells[(rows[i // 5], cols[i % 5])] = cell
+        table.row_lines.setdefault(rows[i // 5], cell.line or doc.line_of(start))
+    table.header_text = doc.text[start:pieces[0].start].strip() or None
+    _extent(doc, table, start, res.pieces[-1].end if res.pieces else pieces[-1].end)
+    return table
+
+
+def _t4_pieces(h: str, heads, hi: int):
+    """The value pieces of 表四: from the header word right before the first number, as long as
+    only header words, spaces and empty cells separate them (prose ends the table)."""
+    first_head_end = heads[0][1]
+    probe = [p for p in chunks(h, first_head_end, hi, to_anchor=False) if not p.empty]
+    if not probe:
+        return []
+    p0 = probe[0].start
+    start = max(e for s, e, _, _ in heads if e <= p0) if any(e <= p0 for _, e, _, _ in heads) \
+        else first_head_end
+    pieces = chunks(h, start, hi, to_anchor=False)
+    out, prev = [], start
+    for p in pieces:
+        gap = _T4_HEADER.sub("", h[prev:p.start])
+        if any(is_cjk(ch) for ch in gap) and out:
+            break
+        out.append(p)
+        prev = p.end
+    return out
