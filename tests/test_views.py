@@ -223,3 +223,10 @@ def test_batch_overview_is_escaped_and_links_safely(tmp_path):
 def test_load_batch_refuses_a_non_folder(tmp_path):
     with pytest.raises(InputError):
         overview.load_batch(tmp_path / "missing")
+
+
+def test_a_table_the_report_lacks_is_said_not_drawn():
+    rep = clean_report(2021)
+    rep.table4.found = False
+    html = views.table(audit(rep), "table4")._repr_html_()
+    assert "报告中未找到此表" in html and "<td" not in html

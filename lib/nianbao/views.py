@@ -449,7 +449,10 @@ def _t2_html(result, hits) -> str:
 def table(result, name: str) -> View:
     """表二/表三/表四 with the official labels of the detected format, failing cells marked."""
     hits = _cell_findings(result, name)
-    body = {"table2": _t2_html, "table3": _t3_html, "table4": _t4_html}[name](result, hits)
+    if result.report.table(name).found:
+        body = {"table2": _t2_html, "table3": _t3_html, "table4": _t4_html}[name](result, hits)
+    else:  # an empty grid of "—" would only repeat the note
+        body = ""
     title = schema.TABLE_NAMES[name]
     return View(f'<h3 class="nb-tname">{esc(title)}</h3>{_table_notes(result, name, hits)}{body}',
                 title)
@@ -517,7 +520,7 @@ def checked(result) -> View:
                      esc(r.basis if r else ""), esc(FAMILY_LABELS.get(_family(result, rid), ""))])
     disabled = ", ".join(result.rules_disabled) or "无"
     cfg = yaml.safe_dump(result.config, allow_unicode=True, sort_keys=False)
-    return View(html_table(["规则", "检查内容", "默认严重程度", "依据", "类别"], rows)
+    return View(html_table(["规则", "检查内容", "严重程度", "依据", "类别"], rows)
                 + f'<p class="nb-note">停用的规则：{esc(disabled)}</p>'
                 + f'<details class="nb-config"><summary>生效配置</summary><pre>{esc(cfg)}</pre></details>'
                 + f'<p class="nb-note">nianbao {esc(result.tool_version)}（本机 {esc(__version__)}）</p>',
