@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from .numbers import quantities
 from .sentences import Sentence
 
-YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})年(?!\d)")
+YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})年")
 _RANGE = re.compile(r"(?:19|20)\d{2}年?\s*[-—–~至到]\s*$")
 #: Words near a year that make a future year legitimate (a plan or a target).
-_FUTURE_OK = re.compile(r"到|至|前|以前|力争|预计|计划|规划|纲要|远景|目标|方案|期间|届|展望|将|实现|之前|截至|届时")
+_FUTURE_OK = re.compile(r"到|至|力争|规划|纲要|远景|目标|方案|展望|届时|十四五|十五五")
 #: Words near N−1 that make it a legitimate reference to last year.
 _PAST_OK = re.compile(r"较|比|同比|上年|去年|结转|决算|以来|截至|截止|自|起|从|至|到|与|相比|以前|之前|前|底|末|年度报告|"
                       r"工作年度|年报|延续|跨年|上一|同期|增长|下降|增加|减少|批复|印发|发布的|出台的|制定的")
@@ -53,7 +53,11 @@ def future_years(sent: Sentence, year: int) -> list[YearMention]:
 
 
 def stale_years(sent: Sentence, year: int) -> list[YearMention]:
-    """N−1 stated with a figure of the same clause and no cue that it means last year."""
+    """N−1 where year N is meant: it opens the sentence as its time (2022年，…) or states a
+    figure of the same clause, with no cue that it means last year; only in parts 一–四 (or
+    where sections are unknown), which report on year N."""
+    if sent.section not in (None, 1, 2, 3, 4):
+        return []
     s = sent.text
     out = []
     for m in mentions(sent):
@@ -62,7 +66,9 @@ def stale_years(sent: Sentence, year: int) -> list[YearMention]:
         if _PAST_OK.search(s[max(0, m.start - 8):m.end + 10]):
             continue
         clause_end = min([i for i in (s.find(ch, m.end) for ch in "；;。") if i >= 0] or [len(s)])
-        if any(q.unit != "%" for q in quantities(s[m.end:clause_end])):
+        opens = re.fullmatch(r"[（(][一二三四五六七八九十\d][）)]|", s[:m.start].strip()) is not None \
+            and s[m.end:m.end + 2].startswith(("，", ",", "度，", "度,"))
+        if opens or any(q.unit != "%" for q in quantities(s[m.end:clause_end])):
             out.append(m)
     return out
 

@@ -216,7 +216,8 @@ def narr_overall5(report, ctx):
     body = report.text[sec.body_span[0]:sec.body_span[1]]
     clauses = [_ORD.sub("", c.strip()) for c in re.split(r"[。；;，,：:！？\n]", body)]
     missing = [name for name, rx in ASPECTS
-               if not any(re.match(rx, c) for c in clauses if c)]
+               if not any(re.match(r"(?:政府信息公开|政务公开|政府信息|信息公开|工作)?(?:" + rx + ")", c)
+                          for c in clauses if c)]
     if not missing:
         return []
     return [Finding("NARR-OVERALL5", "warning", "总体情况未分述：" + "、".join(missing),
@@ -269,7 +270,7 @@ def allzero_consist(report, ctx):
                     {"claims": [x.to_json() for x in active[:10]]})]
 
 
-_COMPILED_BY = re.compile(r"由([^，。,；;]{2,40}?)(?:负责)?编制")
+_COMPILED_BY = re.compile(r"(?:由|(?:^|(?<=[，,；;。]))(?!由))([^，。,；;由]{2,40}?)(?:负责)?编制(?:了|完成了)?(?:本|此)?(?:年度)?(?:报告|年报|$)")
 _SELF = {"局": "我局", "委": "我委", "办": "我办", "厅": "我厅"}
 _SELF_RE = re.compile(r"我(局|委|办|厅)")
 _SUBJECT = re.compile(r"(?:^|[，。；,;])(?:我|本)?(?:区|县|市)?([\u4e00-\u9fff]{1,6}?(?:局|委|办))"
