@@ -89,7 +89,7 @@ def samples() -> list[Item]:
             table2_rows={"normative_documents": (3, 0, 22), "licensing": 5310, "penalty": 688, "coercion": 9},
             proactive_items=1250), "clean PDF; 表三 continues onto the next page"),
         Item("bailu-health-2022-crawl.txt", "flat", R(
-            agency=f"{QL}{BL}卫生健康局", short="县卫生健康局", region=f"{QL}{BL}", year=2022,
+            agency=f"{QL}{BL}卫生健康局", short="卫生健康局", region=f"{QL}{BL}", year=2022,
             new=[12, 3, 0, 0, 0, 0], results={"granted": [9, 3, 0, 0, 0, 0], "unavailable_not_held": [3, 0, 0, 0, 0, 0]},
             table2_rows={"normative_documents": (1, 0, 9), "licensing": 214, "penalty": 35}),
              "clean report as a crawler saves it: header block, body on one line, run-together digits "

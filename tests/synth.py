@@ -574,6 +574,8 @@ def _tsv_rows(grid: Grid) -> list[str]:
     for i, row in enumerate(full):
         if i in grid.breaks:
             lines.append("")
+        while row and row[-1] is None:  # a short row (a cell missing at the end) stays short
+            row = row[:-1]
         texts = [slot[0].text if slot and slot[1] else "" for slot in row]
         pad = grid.tsv_pad.get(i)
         if pad:
@@ -639,7 +641,7 @@ def render_flat(spec: Spec | Doc, sep: str | None = None) -> str:
             for cell in row:
                 is_num = cell.key is not None
                 if is_num and prev_num:
-                    body.append({"none": "", "space": " "}.get(sep) or r.choice(["", " ", ""]))
+                    body.append({"none": "", "space": " "}[sep] if sep != "mixed" else r.choice(["", " ", ""]))
                 body.append(cell.text)
                 prev_num = is_num
     return "\n".join(head) + "\n" + "".join(body) + "\n"
@@ -666,17 +668,18 @@ def _html_cell(cell: GCell, split_number: bool) -> str:
             f"<p class=MsoNormal align=center style='text-align:center'>{inner}</p></td>")
 
 
-def _html_grid(grid: Grid, split_first_number: bool) -> list[str]:
+def _html_grid(grid: Grid, state: dict) -> list[str]:
+    """A grid as Word-exported tables (one per piece); ``state["split"]`` becomes True once a
+    multi-digit number has been printed split across two spans."""
     out = []
-    did_split = not split_first_number
     for _, rows in _split_rows(grid):
         out.append("<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 width=600 "
                    "style='border-collapse:collapse;border:none'>")
         for row in rows:
             tds = []
             for cell in row:
-                split = not did_split and cell.key is not None and len(cell.text) > 1
-                did_split = did_split or split
+                split = not state["split"] and cell.key is not None and len(cell.text) > 1
+                state["split"] = state["split"] or split
                 tds.append(_html_cell(cell, split))
             out.append("<tr>" + "".join(tds) + "</tr>")
         out.append("</table>")
@@ -687,13 +690,14 @@ def _html_grid(grid: Grid, split_first_number: bool) -> list[str]:
 def render_html(spec: Spec | Doc, chrome: bool = True) -> str:
     """A portal page: site chrome (nav, breadcrumbs, footer) around a Word-exported article,
     ``PubDate``/``ArticleTitle`` meta, tables with rowspan/colspan, numbers in nested spans with
-    ``&nbsp;`` padding, and the first multi-digit number of 表三 split across two spans."""
+    ``&nbsp;`` padding, and the first multi-digit number split across two spans."""
     doc = spec if isinstance(spec, Doc) else build(spec)
     m = doc.meta
     body: list[str] = []
+    state = {"split": False}
     for b in doc.blocks:
         if isinstance(b, Grid):
-            body += _html_grid(b, b.name == "table3")
+            body += _html_grid(b, state)
         elif b.kind == "title":
             body.append(f"<p class=MsoNormal align=center style='text-align:center'><b>"
                         f"<span style='font-size:18pt;font-family:方正小标宋简体'>{_esc(b.text)}</span></b></p>")
@@ -1211,7 +1215,25 @@ def render_docx(spec: Spec | Doc, path) -> None:
             p = d.add_paragraph(b.text)
             for run in p.runs:
                 run.font.size = Pt(12)
-    _atomic_save(path, d.save)
+    stamp = dt.datetime.fromisoformat(doc.meta["published"]) if doc.meta.get("published") else dt.datetime(2020, 1, 1)
+    d.core_properties.created = d.core_properties.modified = stamp
+    d.core_properties.last_modified_by = ""
+    d.core_properties.revision = 1
+    _atomic_save(path, lambda tmp: _save_deterministic(d, tmp))
+
+
+def _save_deterministic(d, path) -> None:
+    """python-docx stamps zip members with the current time; rewrite them with a fixed one so
+    the same spec always gives the same bytes."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    d.save(buf)
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), zin.read(info.filename),
+                          compress_type=zipfile.ZIP_DEFLATED)
 
 
 _FONT = "STSong-Light"
