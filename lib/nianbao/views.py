@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,17 +249,18 @@ def _evidence_span(f, report) -> tuple[int, int] | None:
         if cell is not None and cell.span:
             return cell.span
     text = report.text
-    if f.quote and len(f.quote) >= 2:
-        if loc.get("line"):
-            starts = _line_starts(text)
-            ln = loc["line"]
-            if 1 <= ln <= len(starts):
-                i = text.find(f.quote, starts[ln - 1])
-                if i >= 0:
-                    return (i, i + len(f.quote))
-        i = text.find(f.quote)
-        if i >= 0:
-            return (i, i + len(f.quote))
+    if f.quote and 2 <= len(f.quote) <= 2000:
+        # quotes are often whitespace-normalized (a table row's tabs printed as spaces)
+        pattern = re.compile(r"\s+".join(re.escape(t) for t in f.quote.split()))
+        line = loc.get("line")
+        if not line:
+            m = pattern.search(text)
+            return m.span() if m else None
+        starts = _line_starts(text)
+        if 1 <= line <= len(starts):
+            m = pattern.search(text, starts[line - 1])
+            if m and report.document.line_of(m.start()) <= line + 2:  # not some later repeat
+                return m.span()
     return None
 
 
@@ -339,6 +341,8 @@ def _cells_text(cells, table: str | None, fmt: str) -> str:
 
 
 def _value(v) -> str:
+    if isinstance(v, (list, tuple)) and all(isinstance(x, (str, int, float)) for x in v):
+        return esc("、".join(str(x) for x in v)) or "—"
     return _fmt(v) if v is None or isinstance(v, (int, float)) else esc(_plain(v))
 
 
