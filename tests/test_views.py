@@ -124,6 +124,10 @@ def test_sections_replace_tables_and_keep_prose(result):
     text = doc.text_content()
     assert "见上方统计表" in text
     assert "本年新收政府信息公开申请数量" not in text  # the flattened 表三 rows are not repeated
+    bodies = doc.xpath("//div[@class='nb-text']")
+    for sec, body in zip(result.report.sections, bodies):
+        assert sec.heading not in body.text_content()  # the heading is the summary, once
+    assert "本局围绕主动公开" in bodies[0].text_content()
 
 
 def test_outcome_groups_cover_every_leaf_once():

@@ -487,10 +487,14 @@ def sections(result) -> View:
     lines = rep.text.split("\n")
     parts = []
     for s in rep.sections:
-        first = rep.document.line_of(s.body_span[0])
-        last = rep.document.line_of(max(s.body_span[1] - 1, s.body_span[0]))
+        b0, b1 = s.body_span
+        first = rep.document.line_of(b0)
+        last = rep.document.line_of(max(b1 - 1, b0))
         out, shown = [], set()
         for n in range(first, min(last, len(lines)) + 1):
+            lo, hi = max(starts[n - 1], b0), min(starts[n - 1] + len(lines[n - 1]), b1)
+            if n == first and lo >= hi:
+                continue  # the body starts after the heading's line
             tab = next((t for t in tables if t[0] <= n <= t[1]), None)
             if tab:  # the table is rendered above; its flattened text would only be noise
                 if tab not in shown:
@@ -498,9 +502,11 @@ def sections(result) -> View:
                     out.append(f'<span class="nb-note">〔{esc(tab[2])}，原文第{tab[0]}–{tab[1]}行，'
                                f"见上方统计表〕</span>")
                 continue
-            out.append(marked(lines[n - 1], starts[n - 1], marks))
+            out.append(marked(rep.text[lo:hi], lo, marks) if lo < hi else "")
         body = "\n".join(out).strip("\n")
-        parts.append(f'<details class="nb-section" open><summary>{esc(s.heading)}'
+        h0, h1 = s.span
+        head = marked(rep.text[h0:h1], h0, marks) if 0 <= h0 < h1 else esc(s.heading)
+        parts.append(f'<details class="nb-section" open><summary>{head}'
                      f'<span class="nb-note"> 第{s.line}行</span></summary>'
                      f'<div class="nb-text">{body}</div></details>')
     if not parts:
