@@ -138,7 +138,9 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
             gap = s[b:q.start]
             if _BLOCK.search(gap) or re.search(r"\d", gap):
                 continue
-            if m.key.startswith("apply.") and _NOT_APPLICATION.search(s[a:q.start]):
+            if m.key.startswith("apply.") and (_NOT_APPLICATION.search(s[a:q.start])
+                                               or _NOT_APPLICATION.match(s, q.end)
+                                               or _NOT_APPLICATION.match(s[q.end:q.end + 6].lstrip("的"))):
                 continue
             if m.key == "apply.new" and s[a:b].startswith("新增") and "申请" not in s[a:a + 8]:
                 continue
@@ -266,54 +268,71 @@ class Link:
     matched: str | None = None  # which reading matched ("新收" or "新收+上年结转")
     skipped: list[dict] = field(default_factory=list)  # null cells
     note: str = ""
+    doubt: bool = False  # the table cells look misread: report as a warning, not an error
+    lower: bool = False  # ``expected`` is a lower bound (blank cells left out)
 
 
 def _cell_info(table, row, col) -> dict:
     c = table.cell(row, col)
     d = {"table": table.name, "row": row, "column": col, "value": None if c is None else c.value}
-    if c is not None and c.line is not None:
-        d["line"] = c.line
+    if c is not None:
+        d["how"] = c.how
+        if c.line is not None:
+            d["line"] = c.line
     return d
 
 
-def _row_total(table, row: str, cols: tuple[str, ...]):
-    """A row's total: the printed 总计 cell, else the sum of its other columns; with the cells."""
+@dataclass
+class Side:
+    """The table side of a metric: ``value`` (None if a cell is null), ``lower`` (the sum of the
+    known cells — blanks are unknown but not negative, so the true value is at least this),
+    the cells used, the null cells, and ``doubt``: the cells look misread (a row whose total
+    disagrees with its columns, or values placed by alignment into a row missing cells)."""
+
+    value: float | None
+    lower: float
+    cells: list[dict]
+    nulls: list[dict]
+    doubt: bool = False
+
+
+_DOUBT_HOWS = ("missing", "ambiguous", "unreadable")
+
+
+def _row_total(table, row: str, cols: tuple[str, ...]) -> Side:
+    """A row's total: the printed 总计 cell, else the sum of its other columns."""
+    parts = [_cell_info(table, row, c) for c in cols]
+    known = [p["value"] for p in parts if p["value"] is not None]
+    doubt = any(p.get("how") in _DOUBT_HOWS for p in parts)
     tot = table.cell(row, "total")
     if tot is not None and tot.value is not None:
-        return tot.value, [_cell_info(table, row, "total")], []
-    infos = [_cell_info(table, row, c) for c in cols]
-    if not infos or tot is None and table.cell(row, cols[0]) is None:
-        return None, [], [_cell_info(table, row, "total")]
-    nulls = [i for i in infos if i["value"] is None]
-    if nulls:
-        return None, infos, nulls
-    return sum(i["value"] for i in infos), infos, []
+        if len(known) == len(parts) and abs(sum(known) - tot.value) > 1e-6:
+            doubt = True  # the printed total disagrees with its own columns
+        return Side(tot.value, tot.value, [_cell_info(table, row, "total")], [], doubt)
+    if not parts or all(p.get("how") is None for p in parts):
+        return Side(None, 0.0, [], [_cell_info(table, row, "total")], True)
+    nulls = [p for p in parts if p["value"] is None]
+    return Side(None if nulls else sum(known), sum(known), parts, nulls, doubt)
 
 
-def _sum_rows(table, rows, cols):
-    total, cells, nulls = 0.0, [], []
-    for r in rows:
-        v, c, n = _row_total(table, r, cols)
-        cells += c
-        nulls += n
-        if v is None:
-            total = None
-        elif total is not None:
-            total += v
-    return (None if nulls else total), cells, nulls
+def _sum_rows(table, rows, cols) -> Side:
+    sides = [_row_total(table, r, cols) for r in rows]
+    value = None if any(x.value is None for x in sides) else sum(x.value for x in sides)
+    return Side(value, sum(x.lower for x in sides), [c for x in sides for c in x.cells],
+                [c for x in sides for c in x.nulls], any(x.doubt for x in sides))
 
 
-def _t3(report, rows):
+def _t3(report, rows) -> Side:
     from .. import schema
 
     return _sum_rows(report.table3, rows, schema.T3_APPLICANT_KEYS)
 
 
-def _t4(report, rows):
+def _t4(report, rows) -> Side:
     return _sum_rows(report.table4, rows, ("upheld", "corrected", "other", "pending"))
 
 
-def _t3_group(report, prefix):
+def _t3_group(report, prefix) -> Side:
     from .. import schema
 
     rows = [r.key for r in schema.t3_rows(report.format_version) if r.key.startswith(prefix)]
@@ -322,17 +341,19 @@ def _t3_group(report, prefix):
     return _t3(report, rows)
 
 
-def _t2(report, row, col21, col19=None):
+_NONE = Side(None, 0.0, [], [])
+
+
+def _t2(report, row, col21, col19=None) -> Side:
     from .. import schema
 
     col = col19 if report.format_version == schema.FORMAT_2019 else col21
-    if col is None:
-        return None, [], []
-    c = report.table2.cell(row, col)
+    c = report.table2.cell(row, col) if col else None
     if c is None:
-        return None, [], []
+        return _NONE
     info = _cell_info(report.table2, row, col)
-    return c.value, [info], ([] if c.value is not None else [info])
+    return Side(c.value, c.value or 0.0, [info], [] if c.value is not None else [info],
+                c.how in _DOUBT_HOWS)
 
 
 _T3_ROWS = {"apply.new": ["new_received"], "apply.carry_in": ["carried_over"],
@@ -350,18 +371,18 @@ _T2_CELLS = {"docs.issued": ("normative_documents", "issued", "made"),
              "fee": ("fees", "amount_wan", None)}
 
 
-def table_value(report, metric: str):
-    """(value, cells, null cells) of the table side of ``metric``; value None if unknown."""
+def table_value(report, metric: str) -> Side:
+    """The table side of ``metric`` (``_NONE`` when the table or the cell does not exist)."""
     if metric in _T3_ROWS:
-        return _t3(report, _T3_ROWS[metric]) if report.table3.found else (None, [], [])
+        return _t3(report, _T3_ROWS[metric]) if report.table3.found else _NONE
     if metric in _T3_GROUPS:
-        return _t3_group(report, _T3_GROUPS[metric]) if report.table3.found else (None, [], [])
+        return _t3_group(report, _T3_GROUPS[metric]) if report.table3.found else _NONE
     if metric in ("review.total", "suit.total"):
         rows = ["review"] if metric == "review.total" else ["suit_direct", "suit_after_review"]
-        return _t4(report, rows) if report.table4.found else (None, [], [])
+        return _t4(report, rows) if report.table4.found else _NONE
     if metric in _T2_CELLS and report.table2.found:
         return _t2(report, *_T2_CELLS[metric])
-    return None, [], []
+    return _NONE
 
 
 def _close(a: float, b: float) -> bool:
@@ -378,38 +399,46 @@ def link(claim: Claim, report) -> Link:
     """Compare one claim with its table cells."""
     if claim.metric.endswith(".all_upheld"):
         return _link_upheld(claim, report)
-    v, cells, nulls = table_value(report, claim.metric)
-    if not cells and not nulls:
+    side = table_value(report, claim.metric)
+    if not side.cells and not side.nulls:
         return Link(claim, "nocell")
-    if v is None:
-        return Link(claim, "null", None, cells, skipped=nulls)
+    v = side.value
     if claim.value is None:
-        return Link(claim, "mismatch", v, cells, note="数字格式有误")
+        return Link(claim, "mismatch", v, side.cells, note="数字格式有误", doubt=side.doubt)
+    if v is None:
+        if not claim.approx and claim.value < side.lower - 1e-9:  # contradicted even with blanks
+            return Link(claim, "mismatch", side.lower, side.cells, skipped=side.nulls,
+                        note=f"空白单元格之外的数已合计{side.lower:g}", doubt=side.doubt, lower=True)
+        return Link(claim, "null", None, side.cells, skipped=side.nulls)
     if _agrees(claim, v):
-        return Link(claim, "match", v, cells, matched="表格")
+        return Link(claim, "match", v, side.cells, matched="表格")
     if claim.metric == "apply.new":  # 收到…N件 may count 上年结转 too
-        cv, ccells, cnulls = table_value(report, "apply.carry_in")
-        if cv is not None and _agrees(claim, v + cv):
-            return Link(claim, "match", v + cv, cells + ccells, matched="新收+上年结转")
-    return Link(claim, "mismatch", v, cells)
+        carry = table_value(report, "apply.carry_in")
+        if carry.value is not None and _agrees(claim, v + carry.value):
+            return Link(claim, "match", v + carry.value, side.cells + carry.cells, matched="新收+上年结转")
+    return Link(claim, "mismatch", v, side.cells, doubt=side.doubt)
 
 
 def _link_upheld(claim: Claim, report) -> Link:
+    """"均获维持": no 纠正/其他/尚未审结 in the blocks the sentence speaks of. A non-zero cell
+    contradicts it whatever the blank cells hold."""
     if not report.table4.found:
         return Link(claim, "nocell")
     rows = ["review"] if claim.metric.startswith("review") else ["suit_direct", "suit_after_review"]
     t = report.table4
     cells = [_cell_info(t, r, c) for r in rows for c in ("corrected", "other", "pending")]
+    bad = [c for c in cells if c["value"]]
+    if bad:
+        return Link(claim, "mismatch", 0, bad)
     nulls = [c for c in cells if c["value"] is None]
     if nulls:
         return Link(claim, "null", None, cells, skipped=nulls)
-    bad = [c for c in cells if c["value"]]
-    return Link(claim, "mismatch" if bad else "match", 0, bad or cells)
+    return Link(claim, "match", 0, cells)
 
 
 def percent_denominator(report):
     """The base of "占P%" shares of results: 表三（七）总计."""
-    return table_value(report, "result.total")[0] if report.table3.found else None
+    return table_value(report, "result.total").value if report.table3.found else None
 
 
 def check(report) -> list[Link]:

@@ -75,11 +75,16 @@ def _claim_findings(report, family: str, mismatch_severity: str):
                           cl.value, cl.sentence.quote(), details)
         elif lk.status == "mismatch":
             sev = "info" if cl.scope == "sub-unit" else mismatch_severity
+            if lk.doubt and sev == "error":
+                sev = "warning"
+                lk.note = (lk.note + "；" if lk.note else "") + "表格该处读数存疑（行总计与各列不符或缺列），请核对原表"
+            details["doubt"] = lk.doubt
             if cl.metric.endswith(".all_upheld"):
                 msg = f"正文称{('复议' if cl.metric.startswith('review') else '诉讼')}“{stated}”，但表四显示：{_cells_text(lk.cells)}"
             else:
                 rel = "不少于" if cl.approx else "为"
-                msg = (f"正文称{what}{rel}{_fmt(cl.value)}（“{stated}”），表格为{_fmt(lk.expected)}"
+                tv = ("至少" if lk.lower else "") + _fmt(lk.expected)
+                msg = (f"正文称{what}{rel}{_fmt(cl.value)}（“{stated}”），表格为{tv}"
                        f"（{_cells_text(lk.cells)}）")
             if lk.note:
                 msg += f"；{lk.note}"
@@ -277,6 +282,13 @@ _SUBJECT = re.compile(r"(?:^|[，。；,;])(?:我|本)?(?:区|县|市)?([\u4e00-
                       r"(?=坚持|以|认真|按照|严格|高度|没有|未|共|全年|今年|进一步)")
 
 
+#: Who may compile a report besides the agency itself: its own office (a government's report is
+#: compiled by its 办公室/管委会办公室), or the agency speaking of itself (我区, 本机关).
+_OWN_OFFICE = re.compile(r"(?:我|本)?(?:区|县|市|州|省|机关|单位|部门|局|委|办)?(?:人民政府|政府|管委会|管理委员会)?"
+                         r"(?:办公室|办公厅|办)?(?:政务公开办公室|信息公开办公室)?")
+_TERRITORIAL = re.compile(r"(?:人民政府|政府|管委会|管理委员会|区|县|市|旗|州|省|盟)$")
+
+
 def _subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)
@@ -305,6 +317,7 @@ def meta_agency(report, ctx):
             from rapidfuzz import fuzz
 
             if not (body in agency or agency in body or core and core in body
+                    or _OWN_OFFICE.fullmatch(re.sub("|".join(map(re.escape, own.names)) or "^$", "", body))
                     or fuzz.partial_ratio(body, agency) >= 80):
                 out.append(Finding("META-AGENCY", "warning", f"报告称由“{body}”编制，与标题机关“{agency}”不一致",
                                    {"section": s.section, "line": s.line, "span": s.doc_span(m.start(1), m.end(1))},
@@ -316,8 +329,8 @@ def meta_agency(report, ctx):
                     out.append(Finding("META-AGENCY", "warning", f"“{sm.group(0)}”与标题机关“{agency}”的类型不符",
                                        {"section": s.section, "line": s.line,
                                         "span": s.doc_span(sm.start(), sm.end())}, own_self, sm.group(0), s.quote()))
-        for sm in _SUBJECT.finditer(s.text):
-            abbr = sm.group(1)
+        for sm in _SUBJECT.finditer(s.text) if not _TERRITORIAL.search(agency) else ():
+            abbr = re.sub(r"^[我本]", "", sm.group(1))
             for n in own.names:
                 abbr = abbr.replace(n, "")
             if len(abbr) >= 2 and not _subsequence(abbr, core or agency):
