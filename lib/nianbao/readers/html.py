@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from ..document import Block, Document, TableCell
@@ -69,50 +68,62 @@ def norm(s: str) -> str:
 
 def _tag(el) -> str | None:
     t = el.tag
-    if not isinstance(t, str):
-        return None  # comment, processing instruction, entity
-    return t.lower().rsplit(":", 1)[-1] if ":" in t else t.lower()
+    return t if isinstance(t, str) else None  # None: comment, processing instruction, entity
 
 
-def _hidden(el) -> bool:
-    style = el.get("style")
-    return bool(style) and "display:none" in style.replace(" ", "").lower()
+def _prune(root) -> None:
+    """Remove what a reader never sees — scripts, styles, form controls, hidden elements — once,
+    up front, keeping the text that follows each removed element."""
+    etree.strip_elements(root, etree.Comment, *_DROP, with_tail=False)
+    for el in root.xpath("//*[contains(@style, 'none') or contains(@style, 'NONE')]"):
+        if "display:none" in el.get("style").replace(" ", "").lower():
+            _drop_tree(el)
+
+
+def _drop_tree(el) -> None:
+    """Remove ``el`` but keep its tail text in place (lxml.html's ``drop_tree``)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 # ---------------------------------------------------------------- finding the article body
-def _cjk_counts(root) -> dict:
-    """Non-link, non-chrome CJK characters under each element, bottom-up."""
-    counts: dict = {}
+_string = etree.XPath("string()", smart_strings=False)
+_link_texts = etree.XPath(".//a//text()", smart_strings=False)
+_PARSER = etree.HTMLParser(remove_comments=False, remove_pis=True, no_network=True)
 
-    def count(el) -> int:
-        tag = _tag(el)
-        if tag is None or tag in _DROP or _hidden(el):
-            return 0
-        n = 0 if tag in _CHROME else len(_CJK.findall(el.text or ""))
-        for child in el:
-            c = count(child)
-            n += 0 if tag in _CHROME else c
-            if child.tail and tag not in _CHROME:
-                n += len(_CJK.findall(child.tail))
-        counts[el] = n
-        return n
 
-    count(root)
-    return counts
+def _weight(texts) -> int:
+    """How much Chinese text: UTF-8 spends two extra bytes on each CJK character, none on
+    ASCII, so this is about twice the CJK count, computed without a regex over the page."""
+    s = "".join(texts)
+    return len(s.encode("utf-8")) - len(s)
+
+
+def _count(el) -> int:
+    """Chinese text under ``el``, not counting link text (menus, breadcrumbs and lists of
+    related articles are links)."""
+    n = _weight(_string(el))
+    return n - _weight(_link_texts(el)) if n else 0
 
 
 def article_root(root):
     """The deepest element that still holds most (≥ 60 %) of its parent's counted text."""
-    counts = _cjk_counts(root)
-    node = root
-    while True:
-        kids = [c for c in node if counts.get(c, 0) > 0]
-        if not kids:
+    node, total = root, _count(root)
+    while total:
+        counted = [(c, _count(c)) for c in node if _tag(c) and _tag(c) not in _CHROME]
+        best, n = max(counted, key=lambda x: x[1], default=(None, 0))
+        if best is None or n < 0.6 * total or _tag(best) in ("tr", "td", "th", "tbody", "table"):
             return node
-        best = max(kids, key=lambda c: counts[c])
-        if counts[best] < 0.6 * counts[node] or _tag(best) in ("tr", "td", "th", "tbody", "table"):
-            return node
-        node = best
+        node, total = best, n
+    return node
 
 
 def _title_before(root, body, title: str | None):
@@ -124,11 +135,11 @@ def _title_before(root, body, title: str | None):
     for el in root.iter():
         if el is body:
             break
-        tag = _tag(el)
-        if tag is None or tag in _DROP or tag == "a":
+        if _tag(el) in (None, "a") or not el.text:
             continue
-        if el.text and key in norm(el.text) and len(norm(el.text)) <= len(key) + 20:
-            found = norm(el.text)
+        text = norm(el.text)
+        if key in text and len(text) <= len(key) + 20:
+            found = text
     return found
 
 
@@ -149,7 +160,7 @@ class _Walker:
 
     def walk(self, el) -> None:
         tag = _tag(el)
-        if tag is None or tag in _DROP or _hidden(el):
+        if tag is None:
             return
         if tag == "br":
             self.flush()
@@ -204,15 +215,13 @@ def cell_text(cell) -> str:
 def _table(table) -> tuple:
     rows: list[list[TableCell]] = []
     for tr in _rows(table):
-        if _hidden(tr):
-            continue
         cells = [TableCell(cell_text(td), _span(td, "rowspan"), _span(td, "colspan"))
-                 for td in tr if _tag(td) in ("td", "th") and not _hidden(td)]
+                 for td in tr if _tag(td) in ("td", "th")]
         if cells:
             rows.append(cells)
     lines = ["\t".join(c.text for c in r) for r in rows]
     caption = next((c for c in table if _tag(c) == "caption"), None)
-    return ("table", lines, rows, norm(caption.text_content()) if caption is not None else None)
+    return ("table", lines, rows, norm(_string(caption)) if caption is not None else None)
 
 
 def _assemble(items: list[tuple]) -> tuple[str, list[Block]]:
@@ -248,8 +257,8 @@ def page_meta(root) -> dict:
                 continue
         meta[key] = content
     t = root.find(".//title")
-    if t is not None and t.text_content().strip():
-        meta["page_title"] = norm(t.text_content())
+    if t is not None and _string(t).strip():
+        meta["page_title"] = norm(_string(t))
         meta.setdefault("title", re.split(r"\s*[_|]\s*|\s+-\s+", meta["page_title"])[0])
     return meta
 
@@ -257,15 +266,18 @@ def page_meta(root) -> dict:
 def parse_html(path, text: str):
     text = _DOWNLEVEL.sub("", _XML_DECL.sub("", text, count=1))
     try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as e:
-        raise InputError(path, f"HTML无法解析 / unparseable HTML ({e})") from None
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
+        raise InputError(path, f"HTML无法解析 / unparseable HTML ({type(e).__name__})") from None
+    if root is None:
+        raise InputError(path, "HTML页面没有内容 / HTML page without content")
     return root
 
 
 def html_document(path: Path, text: str, sha: str, meta: dict, notes: list[str]) -> Document:
     root = parse_html(path, text)
     meta.update({k: v for k, v in page_meta(root).items() if k not in meta})
+    _prune(root)
     body = root.find("body")
     start = body if body is not None else root
     art = article_root(start)
