@@ -108,3 +108,17 @@ def _tables(report: Report, h: str) -> None:
     if not _T4_START.search(h, t4_lo, t4_hi) and 4 not in sec:
         t4_lo = t4_hi
     report.table4 = parse_table4(doc, h, t4_lo, t4_hi, fmt)
+
+
+class _CallableModule(type(re)):
+    """``nianbao.parse(...)`` is the package's public function, but importing this subpackage
+    rebinds the attribute ``nianbao.parse`` to the module; calling the module parses, so both
+    spellings keep working whatever was imported first."""
+
+    def __call__(self, path_or_document) -> Report:
+        return parse(path_or_document)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _CallableModule

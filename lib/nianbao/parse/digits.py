@@ -35,6 +35,7 @@ class Chunk:
     raw: str
     digits: str | None = None  # a splittable run (pure digits, optionally with a leading sign)
     value: float | int | None = None  # a chunk that is exactly one number
+    frac: str = ""  # decimals printed after the run: they belong to its last number
 
     @property
     def max_cells(self) -> int:
@@ -86,7 +87,8 @@ def readings(chunks: Sequence[Chunk], n: int,
             return
         last = pos + 1 if body[pos] == "0" else min(len(body), pos + MAX_DIGITS)
         for end in range(pos + 1, last + 1):
-            v = int(body[pos:end])
+            v = int(body[pos:end]) if not (c.frac and end == len(body)) \
+                else float(f"{body[pos:end]}.{c.frac}")
             push(-v if (pos == 0 and c.digits.startswith("-")) else v, i, end)
 
     run(0, 0)

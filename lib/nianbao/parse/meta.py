@@ -20,7 +20,7 @@ _TITLE_B = re.compile(rf"(?P<year>{_YEAR})\s*年\s*度?\s*(?P<agency>[^\s：:，
 _CHROME = re.compile(r"^(?:标题|发布时间|发布日期|文号|发布机构|栏目|原文链接|本地目录|页面链接|来源|"
                      r"当前位置|索引号|信息来源)\s*[:：]|^=+|^正文$|^\s*$")
 _REGION = re.compile(r"^(?:[\u4e00-\u9fff]{1,10}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|县|旗|区)"
-                     r"(?!场|政|民|委|直|属|级|域|划|管|长|县|区))+")
+                     r"(?!场|政|民|委|直|属|级|域|划|长|县|区))+")
 _NOT_REGION = ("城市", "市区", "地区")
 
 
@@ -100,7 +100,7 @@ def region_of(agency: str | None) -> str | None:
 
 _DATE = r"(?P<{p}y>\d\s*\d\s*\d\s*\d)\s*年\s*(?P<{p}m>\d{{1,2}})\s*月\s*(?P<{p}d>\d{{1,2}})\s*日"
 _PERIOD = re.compile(
-    r"统计(?:期限|时限|周期|时间|区间|范围|期间|日期|截止时间)?[^。\n]{0,24}?"
+    r"统计(?:期限|时限|周期|时间|区间|范围|期间|日期|截止时间)?[^。]{0,24}?"
     + _DATE.format(p="a")
     + r"\s*(?:起)?\s*(?:至|到|—|－|-|~|～)\s*"
     + r"(?:(?P<by>\d\s*\d\s*\d\s*\d)\s*年\s*)?(?P<bm>\d{1,2})\s*月\s*(?P<bd>\d{1,2})\s*日\s*(?:止)?")
@@ -140,15 +140,25 @@ def _cn_small(s: str) -> int | None:
     return _DIGIT.get(s)
 
 
+_HEADER_DATE = re.compile(r"(?m)^\s*(?:发布日期|发布时间|成文日期)\s*[:：]\s*(\d{4})\s*[-年./]\s*(\d{1,2})"
+                          r"\s*[-月./]\s*(\d{1,2})")
+
+
 def find_published(text: str, meta: dict, after: int) -> dt.date | None:
-    """Publication date: page metadata, else a signature date (a line that is only a date)
-    after the last section heading."""
+    """Publication date: page metadata, else a "发布日期：…" line at the top (pages saved with
+    their header), else a signature date (a line that is only a date) after the last section
+    heading."""
     p = meta.get("published")
     if p:
         try:
             return dt.date.fromisoformat(str(p)[:10])
         except ValueError:
             pass
+    m = _HEADER_DATE.search("\n".join(text.split("\n")[:15]))
+    if m:
+        d = _date(m.group(1), m.group(2), m.group(3))
+        if d:
+            return d
     found = None
     for line in text[after:].split("\n"):
         m = _SIGN_DATE.match(line)

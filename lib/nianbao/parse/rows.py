@@ -55,16 +55,17 @@ def _counts(pieces: list[Piece], reading: tuple) -> list[int]:
             continue
         body, got, n = c.digits.lstrip("+-"), "", 0
         while got != body:
-            got += str(abs(int(reading[k])))
+            got += str(abs(int(reading[k])))  # a decimal last value: its integer part
             k += 1
             n += 1
         out.append(n)
     return out
 
 
-def cells_from_reading(pieces: list[Piece], reading: tuple, line_of, reason: str | None) -> list[Cell]:
+def cells_from_reading(pieces: list[Piece], reading: tuple, line_of, reason: str | None,
+                       direct: bool = False) -> list[Cell]:
     cells: list[Cell] = []
-    for p, k in zip(pieces, _counts(pieces, reading)):
+    for p, k in zip(pieces, [1] * len(pieces) if direct else _counts(pieces, reading)):
         for _ in range(k):
             v = reading[len(cells)]
             line = line_of(p.start)
@@ -100,8 +101,10 @@ def resolve_row(pieces: list[Piece], n: int, line_of, *,
                          pieces=ps, notes=notes)
     chunks = [p.chunk for p in ps]
     if len(ps) == n:
-        reading = tuple(c.value for c in chunks)
-        return RowResult(cells_from_reading(ps, reading, line_of, None), pieces=ps, notes=notes)
+        reading = tuple(c.value if c.digits is None else
+                        float(f"{c.digits}.{c.frac}") if c.frac else int(c.digits) for c in chunks)
+        return RowResult(cells_from_reading(ps, reading, line_of, None, direct=True),
+                         pieces=ps, notes=notes)
     every, more = readings(chunks, n)
     if not every:
         res = short(ps) if short else right_aligned(ps, n, line_of, row_line)

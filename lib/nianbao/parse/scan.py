@@ -25,7 +25,8 @@ _STOP = set("\t\n/-—–－")
 _BLANK_RE = re.compile(r"[—–\-]+|/|无")
 _UNIT_AFTER = re.compile(r"\s*[年月日件条项个次家人%％号页]")
 _FURNITURE = re.compile(r"第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|(?m:^\s*[-—–]\s*\d+\s*[-—–]\s*$)"
-                        r"|(?m:^\s*\d+\s*/\s*\d+\s*$)")
+                        r"|(?m:^\s*\d+\s*/\s*\d+\s*$)"
+                        r"|(?m:^[ \t|:]*-{3,}(?:[ \t|:]+-{3,})*[ \t|:]*$)")  # markdown table rule
 
 
 def is_cjk(ch: str) -> bool:
@@ -140,10 +141,12 @@ def make_chunk(tok: str) -> Chunk:
     if _BLANK_RE.fullmatch(t) or t == "":
         return Chunk(t, None, None)
     num = re.sub(r"\s*万?元$", "", t)
-    if re.fullmatch(r"[+-]?\d+", num):
-        if len(num.lstrip("+-")) > 1:
-            return Chunk(t, num, None)
-        return Chunk(t, None, int(num))
+    m = re.fullmatch(r"([+-]?\d+)(?:\.(\d+))?", num)
+    if m:
+        run, frac = m.group(1), m.group(2) or ""
+        if len(run.lstrip("+-")) > 1:
+            return Chunk(t, run, None, frac)
+        return Chunk(t, None, float(num) if frac else int(num))
     plain = num.replace(",", "")
     v = float(plain)
     return Chunk(t, None, int(v) if "." not in plain else v)
@@ -159,6 +162,8 @@ def _tokens(h: str, lo: int, hi: int) -> list[Piece]:
         if tok[0].isdigit() or (tok[0] in "+-" and len(tok) > 1 and tok[1].isdigit()):
             if _UNIT_AFTER.match(seg, m.end()) and not tok.endswith("元"):
                 continue
+            if re.match(r"[.、]\s*[\u4e00-\u9fff“\"]", seg[m.end():m.end() + 3]) and tok.isdigit():
+                continue  # a label's numbering ("1.属于国家秘密"), not a value
             if m.start() > 0 and seg[m.start() - 1] == "第":
                 continue
         elif tok != "无" and not _standalone(seg, m.start(), m.end()):
@@ -174,9 +179,10 @@ def _standalone(seg: str, a: int, b: int) -> bool:
 
 
 def blank_furniture(h: str, lo: int, hi: int) -> str:
-    """``h[lo:hi]`` with page numbers ("第 2 页", "- 3 -", "2/5") replaced by spaces."""
+    """``h[lo:hi]`` with page numbers ("第 2 页", "- 3 -", "2/5") and markdown table rules
+    ("---\t---") replaced by spaces, so they give neither values nor empty cells."""
     seg = h[lo:hi]
-    return _FURNITURE.sub(lambda m: " " * len(m.group()), seg)
+    return _FURNITURE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), seg)
 
 
 def chunks(h: str, lo: int, hi: int, *, to_anchor: bool) -> list[Piece]:

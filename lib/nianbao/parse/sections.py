@@ -37,12 +37,18 @@ def _is_heading_start(h: str, pos: int) -> bool:
     return not is_cjk(prev) or prev in _AFTER
 
 
+def _numeral(s: str) -> int:
+    """The value of a heading numeral such as "三、" or "（三）" (1–10; 0 if not one of those)."""
+    core = s.strip(" 、.．(（)）")
+    return _CN.index(core) + 1 if len(core) == 1 and core in _CN else 0
+
+
 def find_headings(h: str, lo: int = 0) -> list[tuple[int, int, int, bool]]:
     """All heading-like matches: (section number, start, end, bracketed numeral)."""
     out = []
     for spec, pat in _HEADINGS:
         for m in pat.finditer(h, lo):
-            if not _is_heading_start(h, m.start()):
+            if not (_is_heading_start(h, m.start()) or _numeral(m.group(1)) == spec.number):
                 continue
             bracket = m.group(1).lstrip()[:1] in "(（"
             out.append((spec.number, m.start(), _heading_end(h, m.end()), bracket))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .. import schema
-from ..model import MISSING, Cell, Table
+from ..model import ALIGNED, MISSING, READ, Cell, Table
 from ..textnorm import label_key
 from .digits import group_sum_check, row_choices, solve_jointly
 from .rows import RowResult, fmt_reading, leading_aligned, resolve_row, right_aligned, set_reading
@@ -134,6 +134,7 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     has_total = table.col_labels.get("total") is not None
 
     results: dict[str, RowResult] = {}
+    row_notes: list[str] = []
     end = first
     for a, pieces, seg_end in _segments(doc, h, anchors, hi):
         row_line = doc.line_of(a.start)
@@ -151,12 +152,20 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
         results[a.key] = res
         table.row_labels[a.key] = doc.text[a.start:a.end]
         table.row_lines[a.key] = row_line
-        table.notes += [f"{doc.text[a.start:a.end]}：{n}" for n in res.notes]
+        row_notes += [f"{doc.text[a.start:a.end]}：{n}" for n in res.notes]
         if res.pieces:
             end = max(end, res.pieces[-1].end)
         else:
             end = max(end, a.end)
     _joint(results, fmt, doc.line_of, table)
+    if any(k not in results or results[k].notes for k in (s.key for s in specs)):
+        ordered = _by_value_lines(doc, h, first, hi, specs, fmt)
+        if ordered:
+            results, row_notes = ordered, []
+            table.notes.append("行标签与数值错位（如PDF转换把标签折行打乱）：按数值行的先后对应到表三各行，"
+                               "已用R3（按列）核对")
+            end = max(end, max(r.pieces[-1].end for r in results.values() if r.pieces))
+    table.notes += row_notes
     for spec in specs:
         res = results.get(spec.key)
         if res is None:
@@ -167,6 +176,34 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
             table.cells[(spec.key, c)] = cell
     _extent(doc, table, start, end)
     return table
+
+
+def _by_value_lines(doc, h: str, lo: int, hi: int, specs, fmt: str) -> dict[str, RowResult] | None:
+    """Map the table's full value lines (six or seven values each) to the rows in order — the
+    fallback for a conversion that scrambled the labels but kept the numbers' order. Used only
+    when there is exactly one such line per row and the result satisfies R3 in every column."""
+    lines, pos = [], lo
+    for line in h[lo:hi].split("\n"):
+        ps = [p for p in chunks(h, pos, pos + len(line), to_anchor=False)]
+        pos += len(line) + 1
+        if sum(1 for p in ps if not p.empty) >= 6 and len(ps) <= 8:
+            lines.append(ps)
+    if len(lines) != len(specs):
+        return None
+    out = {}
+    for spec, ps in zip(specs, lines):
+        res = resolve_row(ps, 7, doc.line_of, row_line=doc.line_of(ps[0].start))
+        for c in res.cells:
+            if c.how == READ:
+                c.how, c.reason = ALIGNED, "行标签错位：按数值行的先后对应到本行"
+        out[spec.key] = res
+    leaves = schema.T3_LEAVES[schema.FORMAT_2019 if fmt == schema.FORMAT_2019 else schema.FORMAT_2021]
+    for i in range(7):
+        vals = [out[k].cells[i].value for k in leaves]
+        total = out["total_processed"].cells[i].value
+        if total is not None and sum(v or 0 for v in vals) != total:
+            return None
+    return out
 
 
 def _t3_col_labels(table: Table, text: str, start: int, header: str) -> None:
@@ -218,8 +255,13 @@ def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     table = Table("table2")
     specs = schema.t2_rows(fmt)
     sq = Squeezed(h, lo, hi)
-    patterns = {r.key: _alt(r.keywords) for r in specs}
-    rows = _find_rows(sq, specs, patterns)
+    cap = sq.find(_T2_GROUPS[0]) or sq.find(_T2_GROUPS[1])
+    after = cap[2] if cap else 0
+    rows = []  # 表二's rows are distinct words; a PDF conversion may print its blocks out of order
+    for r in specs:
+        m = sq.find(_alt(r.keywords), after)
+        if m and not any(m[0] < a.kw_end and a.kw_start < m[1] for a in rows):
+            rows.append(Anchor(r.key, m[0], m[1]))
     for r in specs:
         table.row_labels[r.key] = None
         for c in r.columns:

@@ -21,12 +21,12 @@ def detect(h_key: str, year: int | None, has_table3: bool) -> tuple[str, dict[st
     """(format_version, markers seen per version). ``h_key`` is the label_key of the text."""
     seen = {v: [m for m, k in keys if k in h_key] for v, keys in _KEYS.items()}
     seen = {v: ms for v, ms in seen.items() if ms}
+    if not has_table3 and year is not None and year < 2019:
+        return schema.FORMAT_LEGACY, seen  # prose may use 2019 words; without 表三 it is legacy
     n21 = len(seen.get(schema.FORMAT_2021, ()))
     n19 = len(seen.get(schema.FORMAT_2019, ()))
     if n21 or n19:
         if n21 != n19:
             return (schema.FORMAT_2021 if n21 > n19 else schema.FORMAT_2019), seen
         return (schema.FORMAT_2021 if (year or 0) >= 2021 else schema.FORMAT_2019), seen
-    if not has_table3 and year is not None and year < 2019:
-        return schema.FORMAT_LEGACY, seen
     return schema.FORMAT_UNKNOWN, seen
