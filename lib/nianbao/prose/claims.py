@@ -104,6 +104,8 @@ class Claim:
     percent: float | None = None  # "…N件，占P%"
     raw: str = ""
 
+    line: int = 0  # line of ``start`` in Document.text
+
     @property
     def demoted(self) -> bool:
         return self.comparative or self.subset
@@ -248,12 +250,24 @@ def _upheld_claims(sent: Sentence) -> list[Claim]:
 
 
 def extract(report) -> list[Claim]:
-    """Every claim in the report's prose, in text order."""
-    agency = report.agency or report.title or ""
+    """Every claim in the report's prose, in text order (cached per report, like sentences)."""
+    hit = _CACHE.get(id(report))
+    if hit is not None and hit[0] is report:
+        return hit[1]
+    from .places import agency_name
+
+    agency = agency_name(report)
     out: list[Claim] = []
     for sent in sentences(report):
         out.extend(extract_sentence(sent, agency))
+    for c in out:
+        c.line = report.document.line_of(c.start)
+    _CACHE.clear()
+    _CACHE[id(report)] = (report, out)
     return out
+
+
+_CACHE: dict[int, tuple[object, list[Claim]]] = {}
 
 
 # ------------------------------------------------------------------ linking to cells

@@ -37,8 +37,7 @@ def _cells_text(cells: list[dict]) -> str:
 
 
 def _location(claim: C.Claim, extra: dict | None = None) -> dict:
-    loc = {"section": claim.sentence.section, "line": claim.sentence.line,
-           "span": (claim.start, claim.end)}
+    loc = {"section": claim.sentence.section, "line": claim.line, "span": (claim.start, claim.end)}
     if extra:
         loc.update(extra)
     return loc
@@ -289,6 +288,11 @@ _OWN_OFFICE = re.compile(r"(?:我|本)?(?:区|县|市|州|省|机关|单位|部�
 _TERRITORIAL = re.compile(r"(?:人民政府|政府|管委会|管理委员会|区|县|市|旗|州|省|盟)$")
 
 
+def _sloc(report, s, a: int, b: int) -> dict:
+    span = s.doc_span(a, b)
+    return {"section": s.section, "line": report.document.line_of(span[0]), "span": span}
+
+
 def _subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)
@@ -320,21 +324,19 @@ def meta_agency(report, ctx):
                     or _OWN_OFFICE.fullmatch(re.sub("|".join(map(re.escape, own.names)) or "^$", "", body))
                     or fuzz.partial_ratio(body, agency) >= 80):
                 out.append(Finding("META-AGENCY", "warning", f"报告称由“{body}”编制，与标题机关“{agency}”不一致",
-                                   {"section": s.section, "line": s.line, "span": s.doc_span(m.start(1), m.end(1))},
+                                   _sloc(report, s, m.start(1), m.end(1)),
                                    agency, body, s.quote()))
         if kind:
             own_self = _SELF.get(kind[0])
             for sm in _SELF_RE.finditer(s.text):
                 if own_self and sm.group(0) != own_self and not (kind == "办公厅" and sm.group(0) == "我厅"):
                     out.append(Finding("META-AGENCY", "warning", f"“{sm.group(0)}”与标题机关“{agency}”的类型不符",
-                                       {"section": s.section, "line": s.line,
-                                        "span": s.doc_span(sm.start(), sm.end())}, own_self, sm.group(0), s.quote()))
+                                       _sloc(report, s, sm.start(), sm.end()), own_self, sm.group(0), s.quote()))
         for sm in _SUBJECT.finditer(s.text) if not _TERRITORIAL.search(agency) else ():
             abbr = re.sub(r"^[我本]", "", sm.group(1))
             for n in own.names:
                 abbr = abbr.replace(n, "")
             if len(abbr) >= 2 and not _subsequence(abbr, core or agency):
                 out.append(Finding("META-AGENCY", "warning", f"正文主语“{sm.group(1)}”不是标题机关“{agency}”的简称",
-                                   {"section": s.section, "line": s.line,
-                                    "span": s.doc_span(sm.start(1), sm.end(1))}, agency, sm.group(1), s.quote()))
+                                   _sloc(report, s, sm.start(1), sm.end(1)), agency, sm.group(1), s.quote()))
     return out

@@ -14,8 +14,11 @@ from ..prose.sentences import Sentence, sentences
 from .registry import rule
 
 
-def _loc(s: Sentence, a: int, b: int) -> dict:
-    return {"section": s.section, "line": s.line, "span": s.doc_span(a, b)}
+def _loc(report, s: Sentence, a: int, b: int) -> dict:
+    """Section, line and ``Document.text`` span of sentence positions ``a:b`` (a PDF sentence
+    spans lines, so the line is that of the span, not of the sentence start)."""
+    span = s.doc_span(a, b)
+    return {"section": s.section, "line": report.document.line_of(span[0]), "span": span}
 
 
 @rule("TEXT-YEAR", title="正文年份与报告年度相符", severity="warning", basis="HEUR",
@@ -31,15 +34,15 @@ def text_year(report, ctx):
     for s in sentences(report):
         for m in Y.future_years(s, n):
             out.append(Finding("TEXT-YEAR", "error", f"正文出现{m.year}年，晚于报告年度{n}年的次年",
-                               _loc(s, m.start, m.end), f"≤{n + 1}", m.year, s.quote()))
+                               _loc(report, s, m.start, m.end), f"≤{n + 1}", m.year, s.quote()))
         for m in Y.stale_years(s, n):
             out.append(Finding("TEXT-YEAR", "warning",
                                f"{n}年度报告中以“{m.year}年”陈述本年数字，疑为沿用上年报告文字",
-                               _loc(s, m.start, m.end), n, m.year, s.quote()))
+                               _loc(report, s, m.start, m.end), n, m.year, s.quote()))
         if s.section == 5:
             for m in Y.plan_with_report_year(s, n):
                 out.append(Finding("TEXT-YEAR", "warning", f"改进计划写作“{m.group(0)}”，计划年份应为{n + 1}年",
-                                   _loc(s, m.start(), m.end()), n + 1, n, s.quote()))
+                                   _loc(report, s, m.start(), m.end()), n + 1, n, s.quote()))
     return out
 
 
@@ -52,7 +55,7 @@ def text_deixis(report, ctx):
     for s in sentences(report):
         for m in Y.deixis(s):
             out.append(Finding("TEXT-DEIXIS", "info", f"年度报告中使用“{m.group(0)}”，时间指代不明确",
-                               _loc(s, m.start(), m.end()), None, m.group(0), s.quote()))
+                               _loc(report, s, m.start(), m.end()), None, m.group(0), s.quote()))
     return out
 
 
@@ -79,7 +82,7 @@ def text_region(report, ctx):
             sev = "error" if m.institutional and level >= 2 and not in_title and not m.retired else "warning"
             prev = found.get(m.name)
             if prev is not None:
-                prev.details["occurrences"].append({"line": s.line, "span": list(s.doc_span(m.start, m.end))})
+                prev.details["occurrences"].append(_occ(report, s, m))
                 if sev == "error" and prev.severity != "error":
                     prev.severity = "error"
                 continue
@@ -89,11 +92,16 @@ def text_region(report, ctx):
                 msg += f"，且后接“{m.institutional}”"
             if m.retired:
                 msg += "；该名称已撤销，疑为沿用旧文本"
-            found[m.name] = Finding("TEXT-REGION", sev, msg, _loc(s, m.start, m.end), sorted(own.names),
+            found[m.name] = Finding("TEXT-REGION", sev, msg, _loc(report, s, m.start, m.end), sorted(own.names),
                                     m.name, s.quote(), {"own": sorted(own.allowed)[:20],
-                                                        "occurrences": [{"line": s.line, "span": list(s.doc_span(m.start, m.end))}],
+                                                        "occurrences": [_occ(report, s, m)],
                                                         "retired": m.retired, "in_title": in_title})
     return list(found.values())
+
+
+def _occ(report, s: Sentence, m: P.Mention) -> dict:
+    loc = _loc(report, s, m.start, m.end)
+    return {"line": loc["line"], "span": list(loc["span"])}
 
 
 def _chain(p: P.Place) -> str:
@@ -113,7 +121,7 @@ def text_typo(report, ctx):
         for sl in T.slips(s.text):
             msg = (f"疑似错别字“{sl.found}”，应为“{sl.suggestion}”" if sl.kind == "confusion"
                    else f"重复字词“{sl.found}”")
-            out.append(Finding("TEXT-TYPO", "info", msg, _loc(s, sl.start, sl.end), sl.suggestion,
+            out.append(Finding("TEXT-TYPO", "info", msg, _loc(report, s, sl.start, sl.end), sl.suggestion,
                                sl.found, s.quote(), {"kind": sl.kind}))
         tc = T.traditional_chars(s.text)
         if tc:
@@ -125,13 +133,13 @@ def text_typo(report, ctx):
     if trad:
         s, i = first_trad
         out.append(Finding("TEXT-TYPO", "info", "简体文本中出现繁体字：" + "、".join(f"{k}→{v}" for k, v in sorted(trad.items())),
-                           _loc(s, i, i + 1), "".join(sorted(trad.values())), "".join(sorted(trad)), s.quote(),
+                           _loc(report, s, i, i + 1), "".join(sorted(trad.values())), "".join(sorted(trad)), s.quote(),
                            {"kind": "traditional", "chars": trad}))
     hw = [(s, m) for s in sentences(report) for m in T.half_width_punct(report.text[s.start:s.end])]
     if hw:
         s0, m0 = hw[0]
         out.append(Finding("TEXT-TYPO", "info", f"中文句中使用半角标点 {len(hw)} 处（如“{m0.group(0)}”）",
-                           {"section": s0.section, "line": s0.line,
+                           {"section": s0.section, "line": report.document.line_of(s0.start + m0.start()),
                             "span": (s0.start + m0.start(), s0.start + m0.end())}, "，", m0.group(0),
                            s0.quote(), {"kind": "half-width", "count": len(hw)}))
     return out
