@@ -69,6 +69,9 @@ class Table:
     span: tuple[int, int] | None = None  # the table's extent in Document.text (prose excluded)
     found: bool = False
     notes: list[str] = field(default_factory=list)  # parser remarks (split table, shifted cells)
+    # the layout this table prints (2021/2019); can differ from Report.format_version when a
+    # report mixes the two formats — the cells follow what is printed
+    format_version: str | None = None
 
     def value(self, row: str, col: str):
         c = self.cells.get((row, col))

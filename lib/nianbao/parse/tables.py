@@ -16,6 +16,7 @@ from ..textnorm import label_key
 from .digits import group_sum_check, row_choices, solve_jointly
 from .rows import RowResult, fmt_reading, leading_aligned, resolve_row, right_aligned, set_reading
 from .scan import Anchor, Squeezed, chunks, is_cjk, place_anchors
+from .version import table_format
 
 
 def _alt(words) -> re.Pattern:
@@ -41,8 +42,12 @@ R2_GROUPS = [(tuple(range(6)), 6)]
 R4_GROUPS = [(tuple(range(b * 5, b * 5 + 4)), b * 5 + 4) for b in range(3)]
 
 
-def _line_of(doc):
-    return doc.line_of
+def _own_format(table: Table, sq: Squeezed, report_fmt: str) -> str:
+    fmt = table_format(table.name, sq.s, report_fmt)
+    table.format_version = schema.FORMAT_2019 if fmt == schema.FORMAT_2019 else schema.FORMAT_2021
+    if fmt != report_fmt and report_fmt in (schema.FORMAT_2021, schema.FORMAT_2019):
+        table.notes.append(f"本表按{fmt}版格式印制，与全文判定的{report_fmt}版不同：按印制的行列读取")
+    return fmt
 
 
 def _find_rows(sq: Squeezed, specs, patterns) -> list[Anchor]:
@@ -100,9 +105,10 @@ def _fill_missing(table: Table, row: str, cols, reason: str) -> None:
 # ---------------------------------------------------------------- 表三
 def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     table = Table("table3")
+    sq = Squeezed(h, lo, hi)
+    fmt = _own_format(table, sq, fmt)
     specs = schema.t3_rows(fmt)
     cols = schema.T3_COLUMN_KEYS
-    sq = Squeezed(h, lo, hi)
     rows = _find_rows(sq, specs, T3_PATTERNS)
     if not rows:
         table.notes.append("未找到表三的行标签")
@@ -253,8 +259,9 @@ def _joint(results: dict[str, RowResult], fmt: str, line_of, table: Table) -> No
 # ---------------------------------------------------------------- 表二
 def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     table = Table("table2")
-    specs = schema.t2_rows(fmt)
     sq = Squeezed(h, lo, hi)
+    fmt = _own_format(table, sq, fmt)
+    specs = schema.t2_rows(fmt)
     cap = sq.find(_T2_GROUPS[0]) or sq.find(_T2_GROUPS[1])
     after = cap[2] if cap else 0
     rows = []  # 表二's rows are distinct words; a PDF conversion may print its blocks out of order
@@ -311,7 +318,7 @@ def _printed_label(text: str, h: str, s: int, e: int) -> str:
 
 # ---------------------------------------------------------------- 表四
 def parse_table4(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
-    table = Table("table4")
+    table = Table("table4", format_version=fmt)
     rows, cols = schema.T4_ROW_KEYS, schema.T4_COLUMN_KEYS
     sq = Squeezed(h, lo, hi)
     for r in schema.T4_ROWS:

@@ -30,3 +30,24 @@ def detect(h_key: str, year: int | None, has_table3: bool) -> tuple[str, dict[st
             return (schema.FORMAT_2021 if n21 > n19 else schema.FORMAT_2019), seen
         return (schema.FORMAT_2021 if (year or 0) >= 2021 else schema.FORMAT_2019), seen
     return schema.FORMAT_UNKNOWN, seen
+
+
+_T3_2021 = (label_key("逾期不补正"), label_key("收费通知"))
+
+
+def table_format(name: str, region_key: str, report_fmt: str) -> str:
+    """The layout one table prints, from the labels inside it: a report that mixes the formats
+    (2019 表二 in a 2021 report) is still read cell for cell as printed. 表三 differs only in
+    （六）: sub-items 1–3 (2021) or one row （六）其他处理 (2019). Falls back to the report's."""
+    if name == "table3":
+        if any(k in region_key for k in _T3_2021):
+            return schema.FORMAT_2021
+        if "其他处理" in region_key and report_fmt == schema.FORMAT_2019:
+            return schema.FORMAT_2019
+        return report_fmt
+    if name == "table2":
+        n21 = sum(k in region_key for _, k in _KEYS[schema.FORMAT_2021][:2])
+        n19 = sum(k in region_key for _, k in _KEYS[schema.FORMAT_2019])
+        if n21 != n19:
+            return schema.FORMAT_2021 if n21 > n19 else schema.FORMAT_2019
+    return report_fmt
