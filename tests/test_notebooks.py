@@ -80,7 +80,7 @@ def test_cells_are_thin(path):
 
 
 # ------------------------------------------------------------------ real runs
-SAMPLE = NOTEBOOK_DIR.parent / "data" / "samples" / "bailu-agriculture-2023-defects.html"
+SAMPLE = NOTEBOOK_DIR.parent / "data" / "samples" / "lanxi-science-2021-defects.txt"
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,14 @@ import io
 from dataclasses import dataclass
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from . import fonts, schema
 
 # One colour per outcome group, so the same group looks the same in every report.
 PALETTE = ["#2e7d32", "#81c784", "#c62828", "#ef6c00", "#6a1b9a", "#546e7a", "#1565c0"]
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass
@@ -57,6 +59,7 @@ def bar_chart(labels: list[str], values: list[float], title: str, *, xlabel: str
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     top = max(values, default=0) or 1
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for y, v in zip(ys, values):
         ax.text(v + top * 0.01, y, f"{v:g}", va="center", fontsize=9)
     ax.set_xlim(0, top * 1.15)
@@ -133,6 +136,8 @@ def histogram(values: list[int], title: str, xlabel: str) -> Chart:
     if values:
         hi = max(values)
         ax.hist(values, bins=range(0, hi + 2), color=PALETTE[6], edgecolor="white", align="left")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("报告数")
@@ -150,7 +155,7 @@ def severity_bars(labels: list[str], counts: dict[str, list[int]], title: str) -
     left = [0] * len(labels)
     for sev in ("error", "warning", "info"):
         vals = counts.get(sev, [0] * len(labels))
-        ax.barh(ys, vals, left=left, color=SEVERITY_COLOURS[sev], label=sev)
+        ax.barh(ys, vals, left=left, color=SEVERITY_COLOURS[sev], label=SEVERITY_LABELS[sev])
         left = [a + b for a, b in zip(left, vals)]
     ax.set_yticks(ys, labels)
     ax.set_title(title)

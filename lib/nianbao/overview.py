@@ -127,10 +127,20 @@ def _safe_href(href) -> str | None:
     return h
 
 
+def _text(v) -> str:
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
 def _label(agency, year, name) -> str:
     if agency is None or pd.isna(agency):
         return str(name)
     return f"{agency} {'' if year is None or pd.isna(year) else year}".strip()
+
+
+def _status(st) -> str:
+    from .site import STATUS_LABELS  # (site imports this module)
+
+    return STATUS_LABELS.get(st, str(st))
 
 
 def batch_header(b) -> View:
@@ -138,7 +148,7 @@ def batch_header(b) -> View:
     b = _batch(b)
     st = b.reports["status"].value_counts()
     sev = b.findings["severity"].value_counts()
-    status = "，".join(f"{esc(str(k))} {v}" for k, v in st.items()) or "无"
+    status = "，".join(f"{esc(_status(k))} {v}" for k, v in st.items()) or "无"
     badges = " ".join(f'{severity_badge(s)} <b class="nb-count">{int(sev.get(s, 0))}</b>'
                       for s in SEVS)
     return View(f"<style>{css()}</style>"
@@ -171,12 +181,12 @@ def family_heatmap(b) -> View:
     rows = []
     for rid, row in m.iterrows():
         st = b.reports.loc[b.reports["id"] == rid, "status"].iloc[0]
-        cells = [esc(row["label"]), esc(str(st))]
+        cells = [esc(row["label"]), esc(_status(st))]
         for f in fams:
             n = int(row[f])
             alpha = 0 if n == 0 else 0.15 + 0.75 * n / top
-            cells.append(f'<span class="nb-h" style="display:block;background:rgba(198,40,40,'
-                         f'{alpha:.2f})">{n or ""}</span>')
+            cells.append(f'<span class="nb-h" style="display:block;text-align:center;'
+                         f'background:rgba(198,40,40,{alpha:.2f})">{n or ""}</span>')
         rows.append(cells)
     return View(html_table(["报告", "状态"] + [FAMILY_LABELS.get(f, f) for f in fams], rows,
                            "nb-table nb-heat"), "family heat map")
@@ -209,9 +219,9 @@ def reports_table(b) -> View:
         name = (f'<a href="{html.escape(href, quote=True)}">{esc(r.name)}</a>' if href
                 else esc(r.name))
         counts = ["" if pd.isna(getattr(r, s)) else str(getattr(r, s)) for s in SEVS]
-        rows.append([name, esc(_label(r.agency, r.year, "")), esc(str(r.format_version or "")),
-                     esc(str(r.status)), *counts,
-                     esc("" if r.reason is None or pd.isna(r.reason) else str(r.reason))])
+        rows.append([name, esc(_label(r.agency, r.year, "")), esc(_text(r.format_version)),
+                     esc(_status(r.status)), *counts,
+                     esc(_text(r.reason))])
     return View(html_table(["文件", "机关·年度", "格式", "状态", "错误", "警告", "提示", "原因"],
                            rows), "reports")
 

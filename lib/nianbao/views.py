@@ -24,7 +24,7 @@ from .errors import InputError
 esc = html.escape
 CSS_PATH = Path(__file__).parent / "templates" / "workbook.css"
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_LABELS = charts.SEVERITY_LABELS
 FAMILY_LABELS = {"meta": "元数据", "structure": "结构", "table2": "表二", "table3": "表三",
                  "table4": "表四", "text": "文字", "narrative": "叙述与表格一致性"}
 HOW_LABELS = {"read": "读取", "aligned": "按右对齐补位读取", "recovered": "由粘连数字恢复",
