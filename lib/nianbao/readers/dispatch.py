@@ -15,8 +15,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import InputError
-from .encoding import decode_text
-from .html import declared_charset
+from .encoding import declared_charset, decode_text
 
 #: Signatures of files that are certainly not a report we can read, with the reason we give.
 _REFUSED_SIGNATURES = (

@@ -26,6 +26,15 @@ _BOMS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in ``<meta charset>`` or ``http-equiv`` (first 4 KB)."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
 def decode_text(path, data: bytes, declared: str | None = None) -> tuple[str, str]:
     """``(text, encoding)`` for the bytes of a text file; ``declared`` (an HTML ``<meta
     charset>``) is tried right after a BOM. Raises ``InputError`` for binary data."""

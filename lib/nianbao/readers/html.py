@@ -48,15 +48,6 @@ _META_KEYS = {
     "contentsource": "publisher",
 }
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
-
-
-def declared_charset(data: bytes) -> str | None:
-    """The charset a page declares in ``<meta charset>`` or ``http-equiv`` (first 4 KB)."""
-    m = _CHARSET.search(data[:4096])
-    return m.group(1).decode("ascii", "ignore") if m else None
-
-
 def norm(s: str) -> str:
     """Whitespace as a browser shows it: runs collapsed, ends stripped; a source line break
     between two Chinese characters is dropped (it was only the editor wrapping the line)."""

@@ -82,7 +82,7 @@ def read_pdf(path: Path, data: bytes, sha: str) -> Document:
 
 
 def _open_failure(e: Exception) -> str:
-    msg = f"{type(e).__name__} {e}".lower()
+    msg = f"{type(e).__name__} {e!r}".lower()  # pdfplumber wraps pdfminer's PDFPasswordIncorrect
     if "password" in msg or "encrypt" in msg:
         return "PDF已加密，无法读取文本 / encrypted PDF (password required)"
     return f"PDF文件已损坏或无法解析 / corrupt or unreadable PDF ({type(e).__name__})"
