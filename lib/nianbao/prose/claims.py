@@ -66,6 +66,7 @@ GAP = 12
 _BLOCK = re.compile(r"[，,。；;:：]")
 #: In the gap of an application claim these words mean it is about something else.
 _NOT_APPLICATION = re.compile(r"复议|诉讼|咨询|留言|来信|建议|提案|信访|投诉|举报|热线|电话|来电|诉求|人次")
+_APPLICATION_LIKE = ("apply.new", "apply.carry_in", "apply.carry_out", "result.total")
 _COMPARATIVE = re.compile(r"同比|较上年|比上年|较去年|比去年|较20|比20|增长|下降|增加|减少|上升|累计|历年|环比|回落|提高|降低")
 _SUBUNIT = ("代表", "政府办", "办公室", "办公厅")
 _POSTFIX_CARRY = re.compile(r"(?:申请)?[^。；;，,\d]{0,10}?(?:顺延|结转|转入)(?:至|到)?下一?年度?")
@@ -140,7 +141,7 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
             gap = s[b:q.start]
             if _BLOCK.search(gap) or re.search(r"\d", gap):
                 continue
-            if m.key.startswith("apply.") and (_NOT_APPLICATION.search(s[a:q.start])
+            if m.key in _APPLICATION_LIKE and (_NOT_APPLICATION.search(s[a:q.start])
                                                or _NOT_APPLICATION.match(s, q.end)
                                                or _NOT_APPLICATION.match(s[q.end:q.end + 6].lstrip("的"))):
                 continue
@@ -166,8 +167,8 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
         clause_start = max(s.rfind(ch, 0, lo) for ch in "，,；;：:")
         before = s[max(0, lo - 20, clause_start + 1):q.start]
         claim.comparative = bool(_COMPARATIVE.search(before))
-        claim.subset = m.generic and "其中" in s[max(0, clause_start):lo] or (
-            m.generic and "其中" in s[max(0, lo - 6):lo])
+        part_start = max(s.rfind(ch, 0, lo) for ch in "；;")
+        claim.subset = m.generic and "其中" in s[part_start + 1:lo]
         pre = s[max(0, lo - 14):lo]
         if any(w in pre and w not in agency for w in _SUBUNIT):
             claim.scope = "sub-unit"

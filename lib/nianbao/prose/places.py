@@ -127,26 +127,19 @@ def _head(text: str) -> str:
 
 
 def prefix_names(agency: str) -> list[str]:
-    """Leading administrative names of an agency string: 淮安市洪泽区人民政府 → [淮安市, 洪泽区]."""
+    """Leading administrative names of an agency string: 淮安市洪泽区人民政府 → [淮安市, 洪泽区].
+    A regex split, not a lookup, so fictitious or pseudonymised names (瀘河回族区) work too."""
     out, rest = [], agency
     while rest:
         m = _PREFIX.match(rest)
-        if not m or len(m.group(1)) > 12:
+        if not m:
             break
         name = m.group(1)
-        if name in ("人民政府", "市政府") or len(name) < 2:
+        if len(name) > (12 if not out else 8) or name in GENERIC or name in ("城市", "人民政府"):
             break
         out.append(name)
         rest = rest[m.end():]
-        if not rest or not any(rest.startswith(x) for x in _stems_ahead(rest)):
-            break
     return out
-
-
-def _stems_ahead(rest: str) -> list[str]:
-    """Continue splitting only if what follows starts with a known area name (洪泽区…)."""
-    g = gazetteer()
-    return [rest[:n] for n in range(2, min(len(rest), 10) + 1) if rest[:n] in g.by_name]
 
 
 def _stem(name: str) -> str:
