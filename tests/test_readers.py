@@ -285,3 +285,33 @@ def test_inputs_are_never_modified(tmp_path):
             pass
         assert (hashlib.sha256(dst.read_bytes()).hexdigest(), dst.stat().st_mtime_ns) == before, src.name
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in R.iterdir() if p.suffix != ".py")
+
+
+def test_damaged_inputs_read_or_refuse_but_never_crash(tmp_path):
+    """Truncated and bit-flipped copies of every fixture: a Document or a one-line InputError,
+    never another exception (a corrupt upload must not show the user a traceback)."""
+    import random
+
+    rng = random.Random(7)
+    for src in sorted(R.iterdir()):
+        if src.suffix == ".py":
+            continue
+        data = src.read_bytes()
+        flipped = bytearray(data)
+        for _ in range(max(1, len(data) // 100)):
+            if flipped:
+                flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+        for k, variant in enumerate([data[:len(data) // 3], data[:len(data) * 9 // 10], bytes(flipped)]):
+            path = tmp_path / f"{k}-{src.name}"
+            path.write_bytes(variant)
+            try:
+                read(path)
+            except InputError as e:
+                assert "\n" not in str(e) and str(e).startswith(str(path))
+
+
+def test_deeply_nested_html_does_not_hit_the_recursion_limit(tmp_path):
+    path = tmp_path / "deep.html"
+    path.write_text("<html><body>" + "<div>" * 1200 + "一、总体情况" + "</div>" * 1200 + "</body></html>",
+                    encoding="utf-8")
+    assert read(path).text == "一、总体情况"

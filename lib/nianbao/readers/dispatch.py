@@ -98,7 +98,7 @@ def _zip_kind(path: Path, data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except Exception:  # BadZipFile, NotImplementedError (unknown zip version), OSError …
         raise InputError(path, "ZIP/DOCX文件已损坏，无法打开 / corrupt ZIP or DOCX file") from None
     if "word/document.xml" in names:
         return "docx"

@@ -88,7 +88,7 @@ def _drop_tree(el) -> None:
 # ---------------------------------------------------------------- finding the article body
 _string = etree.XPath("string()", smart_strings=False)
 _link_texts = etree.XPath(".//a//text()", smart_strings=False)
-_PARSER = etree.HTMLParser(remove_comments=False, remove_pis=True, no_network=True)
+_PARSER = etree.HTMLParser(remove_pis=True, no_network=True, huge_tree=True)
 
 
 def _weight(texts) -> int:
@@ -149,28 +149,35 @@ class _Walker:
             if text:
                 self.items.append(("para", text))
 
-    def walk(self, el) -> None:
-        tag = _tag(el)
-        if tag is None:
-            return
-        if tag == "br":
-            self.flush()
-            return
-        if tag == "table" and not _is_layout(el):
-            self.flush()
-            self.items.append(_table(el))
-            return
-        block = tag in _BLOCK
-        if block:
-            self.flush()
-        if el.text:
-            self.buf.append(el.text)
-        for child in el:
-            self.walk(child)
-            if child.tail:
-                self.buf.append(child.tail)
-        if block:
-            self.flush()
+    def walk(self, root) -> None:
+        """Depth-first over ``root`` with an explicit stack (pages can nest deeper than
+        Python's recursion limit): strings are text to append, ``(el, True)`` closes a block."""
+        stack: list = [(root, False)]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                self.buf.append(item)
+                continue
+            el, closing = item
+            tag = _tag(el)
+            if closing or tag == "br":
+                self.flush()
+                continue
+            if tag is None:
+                continue
+            if tag == "table" and not _is_layout(el):
+                self.flush()
+                self.items.append(_table(el))
+                continue
+            if tag in _BLOCK:
+                self.flush()
+                stack.append((el, True))
+            pending: list = [el.text] if el.text else []
+            for child in el:
+                pending.append((child, False))
+                if child.tail:
+                    pending.append(child.tail)
+            stack.extend(reversed(pending))
 
 
 def _is_layout(table) -> bool:

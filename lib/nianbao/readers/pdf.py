@@ -15,6 +15,7 @@ between single characters (``2024 年``, ``总 计``) are removed — both only 
 from __future__ import annotations
 
 import io
+import logging
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -59,6 +60,16 @@ class _Item:
 def read_pdf(path: Path, data: bytes, sha: str) -> Document:
     import pdfplumber
 
+    quiet = logging.getLogger("pdfminer")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # pdfminer warns on stderr about every damaged xref entry
+    try:
+        return _read_pdf(path, data, sha, pdfplumber)
+    finally:
+        quiet.setLevel(level)
+
+
+def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises many unrelated classes for bad files
