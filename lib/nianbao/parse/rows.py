@@ -25,6 +25,7 @@ class RowResult:
     options: list[tuple] = field(default_factory=list)  # ambiguous: every reading still in play
     pieces: list[Piece] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    trouble: bool = False  # values dropped or shifted without an explanation from the header
 
     @property
     def ambiguous(self) -> bool:
@@ -96,6 +97,11 @@ def resolve_row(pieces: list[Piece], n: int, line_of, *,
     if len(ps) > n:
         notes.append(f"本行有{len(ps)}个值（应为{n}个），多出的“{raw_of(ps[n:])}”未计入")
         ps = ps[:n]
+        res = resolve_row(ps, n, line_of, check=check, check_name=check_name, short=short,
+                          row_line=row_line)
+        res.notes[:0] = notes
+        res.trouble = True
+        return res
     if not ps:
         return RowResult([Cell(None, MISSING, None, row_line, None, "本行没有数值") for _ in range(n)],
                          pieces=ps, notes=notes)
@@ -151,7 +157,7 @@ def right_aligned(ps: list[Piece], n: int, line_of, row_line: int | None) -> Row
             cells.append(Cell(None, BLANK, c.raw, line_of(p.start), (p.start, p.end), reason))
         else:
             cells.append(Cell(c.value, ALIGNED, c.raw, line_of(p.start), (p.start, p.end), reason))
-    return RowResult(cells, pieces=ps, notes=[reason])
+    return RowResult(cells, pieces=ps, notes=[reason], trouble=True)
 
 
 def leading_aligned(ps: list[Piece], n: int, line_of, row_line: int | None, reason: str) -> RowResult:

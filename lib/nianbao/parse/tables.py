@@ -142,17 +142,18 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     results: dict[str, RowResult] = {}
     row_notes: list[str] = []
     end = first
-    for a, pieces, seg_end in _segments(doc, h, anchors, hi):
-        row_line = doc.line_of(a.start)
 
-        def short(ps, row_line=row_line):
+    def short_for(row_line):
+        def short(ps):
             if len(ps) == 6 and not has_total:
                 return leading_aligned(ps, 7, doc.line_of, row_line,
                                        "表头无“总计”列，本行只有6个数：按申请人六列读取，总计缺失")
             return right_aligned(ps, 7, doc.line_of, row_line)
+        return short
 
-        res = resolve_row(pieces, 7, doc.line_of, check=group_sum_check(R2_GROUPS),
-                          check_name="“总计=六类申请人之和”", short=short, row_line=row_line)
+    for a, pieces, seg_end in _segments(doc, h, anchors, hi):
+        row_line = doc.line_of(a.start)
+        res = _t3_row(pieces, doc, row_line, short_for(row_line))
         if a.key in results:
             continue
         results[a.key] = res
@@ -164,8 +165,8 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
         else:
             end = max(end, a.end)
     _joint(results, fmt, doc.line_of, table)
-    if any(k not in results or results[k].notes for k in (s.key for s in specs)):
-        ordered = _by_value_lines(doc, h, first, hi, specs, fmt)
+    if any(k not in results or results[k].trouble for k in (s.key for s in specs)):
+        ordered = _by_value_lines(doc, h, first, hi, specs, fmt, short_for)
         if ordered:
             results, row_notes = ordered, []
             table.notes.append("行标签与数值错位（如PDF转换把标签折行打乱）：按数值行的先后对应到表三各行，"
@@ -184,7 +185,13 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     return table
 
 
-def _by_value_lines(doc, h: str, lo: int, hi: int, specs, fmt: str) -> dict[str, RowResult] | None:
+def _t3_row(pieces, doc, row_line, short) -> RowResult:
+    return resolve_row(pieces, 7, doc.line_of, check=group_sum_check(R2_GROUPS),
+                       check_name="“总计=六类申请人之和”", short=short, row_line=row_line)
+
+
+def _by_value_lines(doc, h: str, lo: int, hi: int, specs, fmt: str,
+                    short_for) -> dict[str, RowResult] | None:
     """Map the table's full value lines (six or seven values each) to the rows in order — the
     fallback for a conversion that scrambled the labels but kept the numbers' order. Used only
     when there is exactly one such line per row and the result satisfies R3 in every column."""
@@ -198,7 +205,8 @@ def _by_value_lines(doc, h: str, lo: int, hi: int, specs, fmt: str) -> dict[str,
         return None
     out = {}
     for spec, ps in zip(specs, lines):
-        res = resolve_row(ps, 7, doc.line_of, row_line=doc.line_of(ps[0].start))
+        line = doc.line_of(ps[0].start)
+        res = _t3_row(ps, doc, line, short_for(line))
         for c in res.cells:
             if c.how == READ:
                 c.how, c.reason = ALIGNED, "行标签错位：按数值行的先后对应到本行"
