@@ -105,7 +105,7 @@ def outcomes_chart(report) -> Chart:
     """表三 办理结果 by group, from the 总计 column."""
     t3 = report.table3
     labels, values, nulls = [], [], []
-    for label, rows in outcome_groups(report.format_version):
+    for label, rows in outcome_groups(t3.format_version or report.format_version):
         v, n = _sum(t3, rows, "total")
         labels.append(label)
         values.append(v)

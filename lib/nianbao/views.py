@@ -186,11 +186,17 @@ def schema_label(label: str) -> str:
     return label.split("（区分")[0]
 
 
-def location_label(loc: dict, fmt: str) -> str:
+def table_format(report, name: str) -> str:
+    """The layout a table prints (a report may mix 2019 and 2021 tables)."""
+    return report.table(name).format_version or report.format_version
+
+
+def location_label(loc: dict, report) -> str:
     """A location in the auditor's words: ``表三 · （一）予以公开 · 总计 · 第43行``."""
     parts = []
     t = loc.get("table")
-    if t:
+    if t in schema.TABLE_NAMES:
+        fmt = table_format(report, t)
         parts.append(schema.TABLE_NAMES.get(t, t).split(" ")[0])
         if loc.get("row"):
             parts.append(_row_label(t, fmt, loc["row"]))
@@ -205,12 +211,11 @@ def location_label(loc: dict, fmt: str) -> str:
 
 def findings_table(result) -> View:
     """All findings, one row each, linking to the evidence below."""
-    fmt = result.report.format_version
     rows = []
     for i, f in enumerate(result.findings, 1):
         rows.append([f'<a href="#nb-finding-{i}">{i}</a>', severity_badge(f.severity),
                      f"<code>{esc(f.rule)}</code>", esc(f.message),
-                     esc(location_label(f.location, fmt))])
+                     esc(location_label(f.location, result.report))])
     if not rows:
         return View('<p class="nb-ok">未发现问题。</p>', "no findings")
     return View(html_table(["#", "严重程度", "规则", "说明", "位置"], rows, "nb-table nb-findings"),
@@ -244,7 +249,7 @@ def _evidence_span(f, report) -> tuple[int, int] | None:
     loc = f.location
     if loc.get("span"):
         return tuple(loc["span"])
-    if loc.get("table") and loc.get("row") and loc.get("column"):
+    if loc.get("table") in schema.TABLE_NAMES and loc.get("row") and loc.get("column"):
         cell = report.table(loc["table"]).cell(loc["row"], loc["column"])
         if cell is not None and cell.span:
             return cell.span
@@ -295,7 +300,7 @@ def _cell_anchor(table: str, row: str, col: str) -> str:
 def evidence(result) -> View:
     """Each finding with its evidence: expected vs actual, the quote in its context with the
     span highlighted, and a link to the cell in the rendered table."""
-    rep, fmt = result.report, result.report.format_version
+    rep = result.report
     parts = []
     for i, f in enumerate(result.findings, 1):
         loc = f.location
@@ -303,12 +308,12 @@ def evidence(result) -> View:
         kv = []
         if f.expected is not None or f.actual is not None:
             kv.append(f"应为 <b>{_value(f.expected)}</b>，实为 <b>{_value(f.actual)}</b>")
-        if loc.get("table") and loc.get("row") and loc.get("column"):
+        if loc.get("table") in schema.TABLE_NAMES and loc.get("row") and loc.get("column"):
             kv.append(f'<a href="#{_cell_anchor(loc["table"], loc["row"], loc["column"])}">'
                       f"在表中查看该单元格</a>")
         for key, label in (("skipped", "跳过的空单元格"), ("recovered", "使用的恢复单元格")):
             if f.details.get(key):
-                kv.append(f"{label}：{esc(_cells_text(f.details[key], loc.get('table'), fmt))}")
+                kv.append(f"{label}：{esc(_cells_text(f.details[key], loc.get('table'), rep))}")
         ctx = context(rep, span, loc.get("line"), f.message,
                       f"nb-hit nb-hit-{f.severity}")
         quote = ""
@@ -317,20 +322,21 @@ def evidence(result) -> View:
         parts.append(
             f'<section class="nb-finding nb-finding-{esc(f.severity)}" id="nb-finding-{i}">'
             f'<h4>{i}. {severity_badge(f.severity)} <code>{esc(f.rule)}</code> {esc(f.message)}</h4>'
-            f'<p class="nb-where">位置：{esc(location_label(loc, fmt))}</p>'
+            f'<p class="nb-where">位置：{esc(location_label(loc, rep))}</p>'
             + (f'<p class="nb-kv">{"；".join(kv)}</p>' if kv else "") + quote + ctx + "</section>")
     if not parts:
         return View('<p class="nb-ok">没有需要举证的发现。</p>', "no findings")
     return View("".join(parts), f"{len(parts)} findings with evidence")
 
 
-def _cells_text(cells, table: str | None, fmt: str) -> str:
+def _cells_text(cells, table: str | None, report) -> str:
     """``details["skipped"]``-style cell lists in labels: ``（一）予以公开/商业企业（空白）``."""
     if not isinstance(cells, list):
         return _plain(cells)
     out = []
     for c in cells:
-        if isinstance(c, dict) and table and c.get("row") and c.get("column"):
+        if isinstance(c, dict) and table in schema.TABLE_NAMES and c.get("row") and c.get("column"):
+            fmt = table_format(report, table)
             how = HOW_LABELS.get(c.get("how"), c.get("how") or "")
             out.append(f"{_row_label(table, fmt, c['row'])}/"
                        f"{_col_label(table, fmt, c['row'], c['column'])}"
@@ -407,7 +413,7 @@ def _table_notes(result, name: str, hits) -> str:
 
 
 def _t3_html(result, hits) -> str:
-    fmt = result.report.format_version
+    fmt = table_format(result.report, "table3")
     cols = schema.T3_COLUMNS
     head = ('<thead><tr><th rowspan="2">项目</th><th rowspan="2">自然人</th>'
             '<th colspan="5">法人或其他组织</th><th rowspan="2">总计</th></tr><tr>'
@@ -440,7 +446,7 @@ def _t4_html(result, hits) -> str:
 
 def _t2_html(result, hits) -> str:
     rows = []
-    for r in schema.t2_rows(result.report.format_version):
+    for r in schema.t2_rows(table_format(result.report, "table2")):
         for j, c in enumerate(r.columns):
             lead = (f'<th class="nb-rl" rowspan="{len(r.columns)}">{esc(r.label)}'
                     f'<br><span class="nb-note">第二十条第{esc(r.item)}项</span></th>') if j == 0 else ""
