@@ -16,7 +16,7 @@ from .digits import readings
 from .scan import Piece
 
 #: readings listed in an ambiguity reason
-SHOW_READINGS = 6
+SHOW_READINGS = 20
 
 
 @dataclass

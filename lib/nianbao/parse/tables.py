@@ -270,8 +270,8 @@ def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     sq = Squeezed(h, lo, hi)
     fmt = _own_format(table, sq, fmt)
     specs = schema.t2_rows(fmt)
-    cap = sq.find(_T2_GROUPS[0]) or sq.find(_T2_GROUPS[1])
-    after = cap[2] if cap else 0
+    caps = [m for m in (sq.find(g) for g in _T2_GROUPS) if m]
+    after = min(m[2] for m in caps) if caps else 0
     rows = []  # 表二's rows are distinct words; a PDF conversion may print its blocks out of order
     for r in specs:
         m = sq.find(_alt(r.keywords), after)
