@@ -47,12 +47,13 @@ MANIFEST = "manifest.json"
 
 
 def discover(input_dir: Path, only: str | None = None, limit: int | None = None) -> list[Path]:
-    """The report files directly in ``input_dir`` (sorted, so ids and order are stable)."""
+    """The report files directly in ``input_dir`` (sorted, so ids and order are stable); hidden
+    files and a folder's README are not reports."""
     if not input_dir.is_dir():
         raise InputError(input_dir, "not a folder")
     files = sorted(p for p in input_dir.iterdir()
                    if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
-                   and not p.name.startswith("."))
+                   and not p.name.startswith(".") and p.stem.upper() != "README")
     if only:
         files = [p for p in files if fnmatch.fnmatch(p.name, only)]
     return files[:limit] if limit is not None else files
@@ -125,6 +126,15 @@ def kernel_manager_class():
 
     class ProjectKernelManager(AsyncKernelManager):
         pids: list[int] | None = None  # set per report: where to record the kernel pid
+        fork: bool = False  # start the kernel from the preloaded zygote (nianbao.kernel_fork)
+
+        async def _async_pre_start_kernel(self, **kw):
+            cmd, kw = await super()._async_pre_start_kernel(**kw)
+            if self.fork:
+                from .kernel_fork import ForkedProvisioner
+
+                self.provisioner.__class__ = ForkedProvisioner  # same state, forked launch
+            return cmd, kw
 
         async def start_kernel(self, **kw):
             # the kernel's console chatter (transport warnings, the interrupt on shutdown)
@@ -180,7 +190,8 @@ def _error_reason(exc: BaseException) -> tuple[str, str]:
     return "failed", _one_line(f"{name}: {exc}")
 
 
-def execute(notebook, output: Path, parameters: dict, cwd: Path, timeout: int) -> None:
+def execute(notebook, output: Path, parameters: dict, cwd: Path, timeout: int,
+            fork: bool = False) -> None:
     """papermill in the project's kernel, with two timeouts: papermill's per cell, and a
     watchdog that kills the kernel when the whole notebook exceeds ``timeout`` (raises
     ``TimeoutError`` then), so one stuck report cannot hold a worker for ever."""
@@ -189,7 +200,7 @@ def execute(notebook, output: Path, parameters: dict, cwd: Path, timeout: int) -
     from .kernel import kernel_name
 
     pids: list[int] = []
-    km = type("WatchedKernelManager", (_project_km_class(),), {"pids": pids})
+    km = type("WatchedKernelManager", (_project_km_class(),), {"pids": pids, "fork": fork})
     timed_out = threading.Event()
 
     def kill_kernel():
@@ -242,7 +253,8 @@ def run_report(task: dict) -> dict:
     status, error, summary = "ok", None, None
     try:
         try:
-            execute(task["notebook"], tmp["ipynb"], params, rdir, task["timeout"])
+            execute(task["notebook"], tmp["ipynb"], params, rdir, task["timeout"],
+                    fork=task.get("fork", False))
         except Exception as exc:  # noqa: BLE001  (a bad report must never stop the others)
             status, error = _error_reason(exc)
         if status == "ok":
@@ -307,8 +319,12 @@ def _up_to_date(prev: dict | None, task: dict, out_dir: Path) -> bool:
         return False
     if prev.get("status") == "timeout" and task["timeout"] > (prev.get("timeout") or 0):
         return False
-    outs = prev.get("outputs") or {}
-    need = ("html",) if prev.get("status") in FAILED_STATUSES else ("ipynb", "html", "json")
+    return _has_outputs(prev, out_dir)
+
+
+def _has_outputs(rec: dict, out_dir: Path) -> bool:
+    outs = rec.get("outputs") or {}
+    need = ("html",) if rec.get("status") in FAILED_STATUSES else ("ipynb", "html", "json")
     return all(k in outs and (out_dir / outs[k]).is_file() for k in need)
 
 
@@ -373,7 +389,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
               limit: int | None = None, config: str | None = None, executor: str = "local",
               scheduler: str | None = None, timeout: int = 600, force: bool = False,
               progress: bool = True, notebook: str | Path | None = None,
-              overview: bool = True) -> dict:
+              overview: bool = True, fork_kernels: bool = True) -> dict:
     """Audit every report in ``input_dir`` into ``out_dir``; returns the manifest (a dict)."""
     from .config import load_config
 
@@ -393,7 +409,8 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "notebook": str(notebook), "notebook_sha256": sha256_file(notebook),
                 "config_path": str(Path(config).resolve()) if config else None,
                 "config": cfg, "config_hash": canonical_hash(cfg), "input_dir": str(input_dir),
-                "executor": executor, "jobs": jobs, "timeout": timeout}
+                "executor": executor, "jobs": jobs, "timeout": timeout,
+                "fork_kernels": fork_kernels}
     tool = canonical_hash([__version__, run_info["notebook_sha256"]])
     prev = _load_manifest(out_dir)
     records: dict[str, dict] = {}
@@ -403,12 +420,18 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "notebook": str(notebook), "config_path": run_info["config_path"],
                 "published": None, "timeout": timeout, "sha256": sha256_file(path),
                 "config_hash": run_info["config_hash"], "tool": tool,
-                "tool_version": __version__, "git_commit": commit}
+                "tool_version": __version__, "git_commit": commit, "fork": fork_kernels}
         if not force and _up_to_date(prev.get(rid), task, out_dir):
             records[rid] = {**prev[rid], "skipped": True}
         else:
             tasks.append(task)
-    order = [rid for rid in assign_ids(files).values()]
+    # reports of earlier runs left out of this one (--only, --limit) stay listed while their
+    # input is still there: the index describes the whole output folder
+    for rid, rec in prev.items():
+        if rid not in records and rid not in {t["id"] for t in tasks} \
+                and Path(rec.get("input", "")).is_file() and _has_outputs(rec, out_dir):
+            records[rid] = {**rec, "skipped": True}
+    order = sorted({*records, *(t["id"] for t in tasks)})
 
     def manifest(final: bool) -> dict:
         return {"schema_version": 1, "complete": final, "started": started,
@@ -442,6 +465,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
         finally:
             bar.close()
             close(cancel)
+    write_atomic(out_dir / MANIFEST, _dumps(manifest(True)))  # the overview reads it
     overview_error = run_overview(out_dir, timeout) if overview else "not requested"
     run_info["overview_error"] = overview_error
     data = manifest(True)

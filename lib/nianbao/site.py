@@ -23,8 +23,6 @@ STATUSES = ("ok", "findings", "failed", "timeout")
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABELS = {"ok": "通过", "findings": "有问题", "failed": "失败", "timeout": "超时"}
-FAMILY_LABELS = {"meta": "元数据", "structure": "结构", "table2": "表二", "table3": "表三",
-                 "table4": "表四", "text": "文字", "narrative": "叙述", "other": "其他"}
 _TEMP = re.compile(r"^\..+\.tmp(\.[a-z]+)?$")
 
 
@@ -62,14 +60,24 @@ def remove_stale_temp_files(out_dir: Path) -> None:
 # ---------------------------------------------------------------- per report data
 
 
-def rule_families() -> dict[str, str]:
-    """rule id → family, from the registry (an unknown rule counts as ``other``)."""
-    try:
-        from .rules.registry import all_rules
+def rule_families():
+    """``family(rule_id)``: the rule's family from the registry (or its id prefix), exactly as
+    the overview notebook counts them."""
+    from .overview import family_of
 
-        return {r.id: r.family for r in all_rules()}
-    except Exception:  # noqa: BLE001  (the index must still be written)
-        return {}
+    try:
+        from .overview import _families
+
+        registry = _families()
+    except Exception:  # noqa: BLE001  (the index must still be written; prefixes then decide)
+        registry = {}
+    return lambda rule_id: family_of(rule_id or "", registry)
+
+
+def family_labels() -> dict[str, str]:
+    from .views import FAMILY_LABELS
+
+    return {**FAMILY_LABELS, "other": "其他"}
 
 
 def _load_result(out_dir: Path, rec: dict) -> dict:
@@ -82,13 +90,13 @@ def _load_result(out_dir: Path, rec: dict) -> dict:
         return {}
 
 
-def _row(rec: dict, res: dict, families: dict[str, str]) -> dict:
+def _row(rec: dict, res: dict, families) -> dict:
     rep = res.get("report") or {}
     sev = {s: 0 for s in SEVERITIES}
     fam: dict[str, int] = {}
     for f in res.get("findings") or []:
         sev[f.get("severity")] = sev.get(f.get("severity"), 0) + 1
-        k = families.get(f.get("rule"), "other")
+        k = families(f.get("rule"))
         fam[k] = fam.get(k, 0) + 1
     fmt = (res.get("source") or {}).get("format") or Path(rec["file"]).suffix.lstrip(".").lower()
     return {"id": rec["id"], "file": rec["file"], "agency": rep.get("agency") or "",
@@ -114,14 +122,14 @@ def _cell(v):
     return "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
 
 
-def finding_rows(rows: list[dict], families: dict[str, str]) -> list[list]:
+def finding_rows(rows: list[dict], families) -> list[list]:
     out = []
     for r in rows:
         for f in r["findings"]:
             loc = f.get("location") or {}
             out.append([_cell(v) for v in (
                 r["id"], r["agency"], r["file"], r["year"], f.get("rule"),
-                families.get(f.get("rule"), "other"), f.get("severity"), f.get("message"),
+                families(f.get("rule")), f.get("severity"), f.get("message"),
                 loc.get("table"), loc.get("row"), loc.get("column"), loc.get("section"),
                 loc.get("line"), loc.get("span"), f.get("expected"), f.get("actual"),
                 f.get("quote"))])
@@ -258,7 +266,8 @@ def _num_td(v, cls: str = "") -> str:
 
 def index_html(data: dict, rows: list[dict], overview: bool) -> str:
     """The batch index: one row per report, sortable and filterable, offline, all text escaped."""
-    fams = [f for f in FAMILY_LABELS if any(r["families"].get(f) for r in rows)]
+    labels = family_labels()
+    fams = [f for f in labels if any(r["families"].get(f) for r in rows)]
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
     run = data.get("run") or {}
     head = ['<th data-type="text"><button type="button">机关</button></th>',
@@ -267,7 +276,7 @@ def index_html(data: dict, rows: list[dict], overview: bool) -> str:
             '<th data-type="text"><button type="button">状态</button></th>']
     head += [f'<th data-type="num"><button type="button">{SEVERITY_LABELS[s]}</button></th>'
              for s in SEVERITIES]
-    head += [f'<th data-type="num"><button type="button">{e(FAMILY_LABELS[f])}</button></th>'
+    head += [f'<th data-type="num"><button type="button">{e(labels[f])}</button></th>'
              for f in fams]
     head.append('<th data-type="text"><button type="button">说明</button></th>')
     body = []
