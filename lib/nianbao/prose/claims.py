@@ -147,6 +147,10 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
                 continue
             if m.key == "apply.new" and s[a:b].startswith("新增") and "申请" not in s[a:a + 8]:
                 continue
+            if m.key in ("licensing", "penalty", "coercion") and _PUBLISHED.search(s[max(0, a - 3):a]):
+                continue  # 发布行政处罚23件: published notices, not decisions
+            if m.key == "result.total" and _NOT_APPLICATION.search(_previous_clause(s, a)):
+                continue  # 收到…咨询投诉件，已办结N件
             if best is None or a > best[0] or (a == best[0] and b > best[1]):
                 best = c
         if best is None and q.unit == "件":
@@ -181,6 +185,17 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
     claims.extend(_zero_claims(sent, claims))
     claims.extend(_upheld_claims(sent))
     return claims
+
+
+_PUBLISHED = re.compile(r"(?:发布|公开|公示|公布)(?:了)?$")
+
+
+def _previous_clause(s: str, i: int) -> str:
+    """The clause before the one holding position ``i`` (within the sentence)."""
+    cuts = [j for j, ch in enumerate(s[:i]) if ch in "，,；;"]
+    if not cuts:
+        return ""
+    return s[(cuts[-2] + 1 if len(cuts) > 1 else 0):cuts[-1]]
 
 
 _APPLY_NOUN = re.compile(r"(?:政府信息公开|依申请公开|信息公开|公开)申请件?(?:共|共计|合计)?$")

@@ -80,7 +80,9 @@ def is_prose(s: str) -> bool:
         return False
     digits = len(_DIGIT.findall(s)) / max(1, len(s))
     terms = sum(1 for t in TABLE_TERMS if t in s)
-    if terms >= 3 or terms == 2 and digits > 0.25:
+    # table residue strings labels together; prose that names a few outcomes has commas
+    clauses = len(re.findall(r"[，,；;]", s))
+    if terms >= 5 or terms >= 2 and (digits > 0.25 or clauses == 0):
         return False
     return digits <= 0.5 and not (len(s) > 300 and digits > 0.15)
 
