@@ -234,3 +234,17 @@ def test_a_table_the_report_lacks_is_said_not_drawn():
     rep.table4.found = False
     html = views.table(audit(rep), "table4")._repr_html_()
     assert "报告中未找到此表" in html and "<td" not in html
+
+
+def test_a_normalized_quote_is_found_and_narrowed_to_the_printed_wording():
+    res = audit(clean_report(2021))
+    rep = res.report
+    line = next(i for i, ln in enumerate(rep.text.split("\n"), 1) if "社会公益组织" in ln)
+    quote = " ".join(rep.document.line_text(line).split())  # tabs printed as spaces
+    res.findings = [Finding("T3-HEADER", "warning", "列名", {"table": "table3", "line": line},
+                            expected="社会公益组织", actual="社会公益组织", quote=quote)]
+    marks = lhtml.fromstring(views.evidence(res)._repr_html_()).xpath("//mark")
+    assert [m.text_content() for m in marks] == ["社会公益组织"]
+    res.findings[0].actual = None  # without a wording to narrow to, the whole quote is marked
+    marks = lhtml.fromstring(views.evidence(res)._repr_html_()).xpath("//mark")
+    assert " ".join(marks[0].text_content().split()) == quote

@@ -258,15 +258,29 @@ def _evidence_span(f, report) -> tuple[int, int] | None:
         # quotes are often whitespace-normalized (a table row's tabs printed as spaces)
         pattern = re.compile(r"\s+".join(re.escape(t) for t in f.quote.split()))
         line = loc.get("line")
+        m = None
         if not line:
             m = pattern.search(text)
-            return m.span() if m else None
-        starts = _line_starts(text)
-        if 1 <= line <= len(starts):
-            m = pattern.search(text, starts[line - 1])
-            if m and report.document.line_of(m.start()) <= line + 2:  # not some later repeat
-                return m.span()
+        else:
+            starts = _line_starts(text)
+            if 1 <= line <= len(starts):
+                m = pattern.search(text, starts[line - 1])
+                if m and report.document.line_of(m.start()) > line + 2:  # some later repeat
+                    m = None
+        if m:
+            return _narrow(text, m.span(), f.actual)
     return None
+
+
+def _narrow(text: str, span: tuple[int, int], actual) -> tuple[int, int]:
+    """Within a quoted block (a table header, a whole row), the printed ``actual`` wording is
+    what the finding is about: mark that when it occurs there exactly once."""
+    if isinstance(actual, str) and len(actual) >= 2:
+        block = text[span[0]:span[1]]
+        if block.count(actual) == 1:
+            i = span[0] + block.index(actual)
+            return (i, i + len(actual))
+    return span
 
 
 def context(report, span: tuple[int, int] | None, line: int | None, title: str = "",
