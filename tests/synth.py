@@ -826,7 +826,7 @@ def _d_dup(doc, spec):
     doc.blocks[1:1] = [copy.copy(doc.blocks[i]), Para(doc.title, "title")]
 
 
-@defect("version-2019-in-2021", ["STRUCT-VERSION"], phase="spec", also=("T2-LABELS",))
+@defect("version-2019-in-2021", ["STRUCT-VERSION"], phase="spec", also=("T2-LABELS", "T3-ROWS"))
 def _d_version(doc, spec):
     """A 2021+ report whose 表二 still uses the 2019 试行 layout and labels (本年新制作数量…)."""
     old = spec.table2
@@ -971,28 +971,28 @@ def _d_t3_dec(doc, spec):
     _set(doc, "table3", "rejected_repeat", "natural_person", "0.5")
 
 
-@defect("t3-r1", ["T3-R1"])
+@defect("t3-r1", ["T3-R1"], also=("NARR-APPS",))
 def _d_t3_r1(doc, spec):
     """R1 broken: 结转下年度 +1 in 自然人 and 总计 (R2 still holds on that row, R3 untouched)."""
     for col in ("natural_person", "total"):
         _set(doc, "table3", "carried_forward", col, _get(doc, "table3", "carried_forward", col) + 1)
 
 
-@defect("t3-r2", ["T3-R2"])
+@defect("t3-r2", ["T3-R2"], also=("NARR-APPS",))
 def _d_t3_r2(doc, spec):
     """R2 broken: the 总计 of rows 一 and 结转下年度 both +1 (R1 on 总计 still holds)."""
     for row in ("new_received", "carried_forward"):
         _set(doc, "table3", row, "total", _get(doc, "table3", row, "total") + 1)
 
 
-@defect("t3-r3", ["T3-R3"])
+@defect("t3-r3", ["T3-R3"], also=("NARR-APPS",))
 def _d_t3_r3(doc, spec):
     """R3 broken: （一）予以公开 +1 in 自然人 and 总计, （七）总计 unchanged."""
     for col in ("natural_person", "total"):
         _set(doc, "table3", "granted", col, _get(doc, "table3", "granted", col) + 1)
 
 
-@defect("t4-r4", ["T4-R4"])
+@defect("t4-r4", ["T4-R4"], also=("NARR-REVIEW",))
 def _d_t4_r4(doc, spec):
     """R4 broken: 行政复议 总计 one more than the sum of its four results."""
     _set(doc, "table4", "review", "total", _get(doc, "table4", "review", "total") + 1)
@@ -1100,9 +1100,9 @@ def _d_typo(doc, spec):
 
 @defect("meta-agency", ["META-AGENCY"])
 def _d_agency(doc, spec):
-    """The 编制 sentence names a different agency than the title."""
+    """The 编制 sentence names a different agency (of another county) than the title."""
     who = spec.compiler or spec.agency
-    other = f"{CITY}{COUNTY}教育局"
+    other = f"{CITY}{DISTRICT if COUNTY in spec.agency else COUNTY}教育局"
     _sub_para(doc, "intro", f"由{who}编制", f"由{other}编制") if f"由{who}编制" in doc.paras("intro")[0].text \
         else _sub_para(doc, "intro", f"{who}编制了", f"{other}编制了")
 
