@@ -26,6 +26,7 @@ def test_quiet_on_clean_report(year, rule_id):
 def test_header_missing_total_column_is_error():
     r = clean_report()
     r.table3.col_labels["total"] = None
+    r.table3.header_text = r.table3.header_text.replace("总计", "")
     (f,) = run(r, "T3-HEADER")
     assert f.severity == "error" and "总计" in f.message
     assert f.location["column"] == "total" and f.location["line"] == r.table3.line
@@ -37,6 +38,14 @@ def test_header_social_organisation_label_is_warning():
     (f,) = run(r, "T3-HEADER")
     assert f.severity == "warning"
     assert (f.expected, f.actual) == ("社会公益组织", "社会组织")
+
+
+def test_header_label_broken_by_extraction_is_warning():
+    r = clean_report()
+    r.table3.col_labels["commercial"] = None
+    r.table3.header_text = r.table3.header_text.replace("商业企业", "商业企\n业")
+    (f,) = run(r, "T3-HEADER")
+    assert f.severity == "warning" and f.location["column"] == "commercial"
 
 
 def test_header_missing_table_is_error():
@@ -65,8 +74,17 @@ def test_rows_normalised_differences_are_not_reported():
 def test_rows_missing_row_is_error():
     r = clean_report()
     r.table3.row_labels["rejected_repeat"] = None
-    (f,) = run(r, "T3-ROWS")
+    for c in r.table3.columns:
+        set_cell(r, "table3", "rejected_repeat", c, None, "missing")
+    (f,) = [f for f in run(r, "T3-ROWS")]
     assert f.severity == "error" and "重复申请" in f.message
+
+
+def test_rows_values_read_but_label_unrecognised_is_warning():
+    r = clean_report()
+    r.table3.row_labels["rejected_repeat"] = None
+    (f,) = run(r, "T3-ROWS")
+    assert f.severity == "warning" and "行名未能识别" in f.message
 
 
 def test_rows_unplaced_typo_row_is_matched_fuzzily():
@@ -77,13 +95,17 @@ def test_rows_unplaced_typo_row_is_matched_fuzzily():
     assert f.severity == "warning" and "其他法律行政止公开" in f.message
 
 
-def test_rows_2019_structure_in_2021_report_is_reported():
+@pytest.mark.parametrize("into", ["other_other", "other"])
+def test_rows_2019_structure_in_2021_report_is_one_error(into):
     r = clean_report(2021)
     for k in ("other_no_correction", "other_no_fee", "other_other"):
         r.table3.row_labels[k] = None
-    r.table3.row_labels["other"] = "（六）其他处理"
-    fs = run(r, "T3-ROWS")
-    assert len(fs) == 3 and all(f.severity == "error" and "2019年格式" in f.message for f in fs)
+        for c in r.table3.columns:
+            set_cell(r, "table3", k, c, None, "missing")
+    r.table3.row_labels[into] = "（六）其他处理"
+    (f,) = run(r, "T3-ROWS")
+    assert f.severity == "error" and "2019年试行格式" in f.message
+    assert f.details["missing_rows"] == ["other_no_correction", "other_no_fee"]
 
 
 def test_cellcount_row_without_total_is_error():
@@ -145,6 +167,21 @@ def test_r3_leaf_sum_mismatch_2019():
     set_cell(r, "table3", "other", "natural_person", 4)
     (f,) = run(r, "T3-R3")
     assert (f.expected, f.actual) == (14, 10) and f.location["row"] == "total_processed"
+
+
+def test_broken_relation_on_position_placed_cells_is_warning():
+    r = clean_report()
+    set_cell(r, "table3", "granted", "natural_person", 6, "aligned")
+    (f,) = run(r, "T3-R3")
+    assert f.severity == "warning" and f.details["aligned"][0]["row"] == "granted"
+
+
+def test_cellcount_on_position_placed_row_is_warning():
+    r = clean_report()
+    set_cell(r, "table3", "granted", "natural_person", 5, "aligned")
+    set_cell(r, "table3", "granted", "total", None, "missing")
+    (f,) = run(r, "T3-CELLCOUNT")
+    assert f.severity == "warning"
 
 
 def test_recovered_cell_is_used_and_said():

@@ -135,4 +135,4 @@ def agency_kind(agency: str | None, cfg: dict) -> tuple[str | None, str]:
     for s in cfg["government_suffixes"]:
         if name.endswith(s):
             return "government", f"机关名称以“{s}”结尾"
-    return "department", "机关名称不以" + "、".join(f"“{s}”" for s in cfg["government_suffixes"]) + "结尾"
+    return "department", "机关名称不是本级政府或地名"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .. import schema
 from ..findings import Finding
-from ..model import RECOVERED, UNREADABLE, Cell, Report, Table
+from ..model import ALIGNED, RECOVERED, UNREADABLE, Cell, Report, Table
 
 TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
 
@@ -90,6 +90,7 @@ class Sum:
     value: int | float | None = 0
     skipped: list[dict] = field(default_factory=list)
     recovered: list[dict] = field(default_factory=list)
+    aligned: list[dict] = field(default_factory=list)
 
 
 def total(t: Table, terms: list[tuple[str, str]]) -> Sum:
@@ -104,6 +105,8 @@ def total(t: Table, terms: list[tuple[str, str]]) -> Sum:
             continue
         if c.how == RECOVERED:
             s.recovered.append(cell_ref(row, col, c))
+        elif c.how == ALIGNED:
+            s.aligned.append(cell_ref(row, col, c))
         acc += c.value
     s.value = None if s.skipped else acc
     return s
@@ -116,14 +119,12 @@ def fmt_num(v) -> str:
 
 
 def recovered_phrase(recovered: list[dict]) -> str:
+    """Says in the message that some values were split out of run-together digits."""
     if not recovered:
         return ""
-    cells = "、".join(f"{row_or_col(r)}“{r.get('raw', '')}”" for r in recovered)
-    return f"（其中{cells}的数值由连写数字拆分恢复）"
-
-
-def row_or_col(ref: dict) -> str:
-    return f"{ref['row']}/{ref['column']}"
+    raws = list(dict.fromkeys(r.get("raw", "") for r in recovered))
+    shown = "、".join(f"“{x}”" for x in raws[:2]) + ("等" if len(raws) > 2 else "")
+    return f"（其中{len(recovered)}个数值由连写数字{shown}拆分恢复）"
 
 
 @dataclass
@@ -142,7 +143,11 @@ def check_relations(rule_id: str, report: Report, t: Table, rels: list[Relation]
                     what: str) -> list:
     """Evaluate each relation: an error per broken one (expected = lhs, actual = rhs), and one
     info finding listing the relations nulls kept from being evaluated. ``what`` names the
-    relation family in messages (e.g. "勾稽关系R1")."""
+    relation family in messages (e.g. "勾稽关系R1").
+
+    A broken relation that rests on cells the parser placed by position (``aligned``: the row
+    printed fewer values than columns) is a warning, not an error: with a mangled text layer the
+    placement itself may be what is wrong, and an error must be a defect of the report."""
     out, blocked, skipped_all = [], [], []
     for rel in rels:
         a, b = total(t, rel.lhs), total(t, rel.rhs)
@@ -160,8 +165,13 @@ def check_relations(rule_id: str, report: Report, t: Table, rels: list[Relation]
         details = {"relation": rel.desc}
         if rec:
             details["recovered"] = rec
-        out.append(Finding(rule_id, "error", msg, cell_loc(t, row, col), a.value, b.value,
-                           row_quote(report, t, row), details))
+        aligned = a.aligned + b.aligned
+        if aligned:
+            details["aligned"] = aligned
+            msg += f"；其中{len(aligned)}个数值按位置推断所在列，请对照原文核实"
+        out.append(Finding(rule_id, "warning" if aligned else "error", msg,
+                           cell_loc(t, row, col), a.value, b.value, row_quote(report, t, row),
+                           details))
     if blocked:
         out.append(unevaluated(rule_id, report, t, blocked, skipped_all, what))
     return out

@@ -19,16 +19,28 @@ _CN = "一二三四五六"
 @rule("STRUCT-SECTIONS", title="六个部分齐全且顺序正确", severity="error", basis="OFFICIAL",
       source="spec §5.1; 条例第五十条; 30号“不能遗漏”", family="structure")
 def struct_sections(report, ctx):
-    """A missing part is an error; parts printed out of order are a warning. Reports before
-    2019 followed the old 条例 and are not held to the six parts."""
+    """A missing part is an error; parts printed out of order are a warning. A part whose
+    heading is missing but whose content is headed by its keywords (e.g. "（一）主要问题"
+    between parts 四 and 六) is a warning: the content is there, the heading is not. Reports
+    before 2019 followed the old 条例 and are not held to the six parts."""
     from .meta import uses_tables
 
     if not uses_tables(report):
         return
     found = {s.number for s in report.sections}
     for spec in schema.SECTIONS:
-        if spec.number not in found:
-            yield Finding("STRUCT-SECTIONS", "error", f"缺少第{_CN[spec.number - 1]}部分“{spec.heading}”",
+        if spec.number in found:
+            continue
+        hit = _content_heading(report, spec.number)
+        if hit:
+            line, text = hit
+            yield Finding("STRUCT-SECTIONS", "warning",
+                          f"未找到第{_CN[spec.number - 1]}部分标题“{spec.heading}”，但第{line}行"
+                          f"“{text}”似为该部分内容（标题缺失或编号不规范）",
+                          {"section": spec.number, "line": line}, spec.heading, text, text)
+        else:
+            yield Finding("STRUCT-SECTIONS", "error",
+                          f"缺少第{_CN[spec.number - 1]}部分“{spec.heading}”",
                           {"section": spec.number}, spec.heading, None)
     seq = [s for s in sorted(report.sections, key=lambda s: s.line)]
     for prev, cur in zip(seq, seq[1:]):
@@ -38,6 +50,23 @@ def struct_sections(report, ctx):
                           {"section": cur.number, "line": cur.line, "span": tuple(cur.span)},
                           f"第{_CN[cur.number - 1]}部分在第{_CN[prev.number - 1]}部分之前",
                           cur.heading, cur.heading)
+
+
+#: Keywords of a part's content, looked for in short lines where its heading should be.
+_CONTENT = {1: "总体情况", 2: "主动公开", 3: "依申请公开|政府信息公开申请", 4: "行政复议|行政诉讼",
+            5: "主要问题|改进情况", 6: "其他需要报告|其他事项"}
+
+
+def _content_heading(report, number: int) -> tuple[int, str] | None:
+    """A short line between the neighbouring parts that carries this part's keywords."""
+    before = [s.line for s in report.sections if s.number < number]
+    after = [s.line for s in report.sections if s.number > number]
+    lo, hi = max(before, default=0), min(after, default=10**9)
+    pat = re.compile(_CONTENT[number])
+    for i, text in enumerate(report.document.lines, start=1):
+        if lo < i < hi and len(text.strip()) <= 30 and "\t" not in text and pat.search(text):
+            return i, text.strip()
+    return None
 
 
 _NUMBERED = re.compile(rf"^\s*[{_CN}]\s*[、.．]")

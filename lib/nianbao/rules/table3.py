@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import schema
 from ..findings import Finding
-from ..model import BLANK, MISSING
+from ..model import ALIGNED, BLANK, MISSING
 from .evidence import (Relation, cell_loc, cell_ref, check_relations, check_types, col_cn,
                        row_cn, row_quote)
 from .meta import uses_tables
@@ -32,7 +32,9 @@ def _present_rows(report) -> list[str]:
       source="spec §5.3; §2.4 (国办公开办函〔2021〕30号表三)", family="table3")
 def t3_header(report, ctx):
     """The 7 applicant columns must all be there (a missing one, typically 总计, is an error:
-    R1/R2 cannot be checked) and carry the official names (社会公益组织, not 社会组织: warning)."""
+    R1/R2 cannot be checked) and carry the official names (社会公益组织, not 社会组织: warning).
+    A column whose name was not recognised although the header text holds its beginning
+    (a header broken up by the extraction) is a warning, not a missing column."""
     t = report.table3
     if not t.found:
         if not uses_tables(report):  # before 2019 there were no such tables
@@ -44,7 +46,11 @@ def t3_header(report, ctx):
     header = " ".join((t.header_text or "").split()) or None
     for c in schema.T3_COLUMNS:
         printed = t.col_labels.get(c.key)
-        if not printed:
+        if not printed and c.label[:2] in (t.header_text or "").replace("\n", ""):
+            yield Finding("T3-HEADER", "warning",
+                          f"表三表头未能识别“{c.label}”列名（表头文字似被拆分或错位，请对照原文）",
+                          cell_loc(t, None, c.key, line), c.label, None, header)
+        elif not printed:
             yield Finding("T3-HEADER", "error", f"表三表头缺少“{c.label}”列",
                           cell_loc(t, None, c.key, line), c.label, None, header)
         elif not same(printed, c.label):
@@ -60,13 +66,20 @@ def t3_rows(report, ctx):
     """Every row of the detected version must be present (missing: error) with the official
     wording after normalising brackets, punctuation and numbering (difference: warning, with
     the similarity). A printed row the parser could not place is matched fuzzily to the
-    missing official row, so a typo is reported as a wording difference, not only as a gap."""
+    missing official row, so a typo is reported as a wording difference, not only as a gap.
+    A row whose label was not recognised but whose values were read is a warning. In a 2021
+    report, （六）其他处理 printed as one row (the 2019 structure) is one error."""
     t = report.table3
     if not t.found:
         return
     threshold = ctx.config["thresholds"]["label_similarity"]
     extras = list(t.extra_labels)
+    collapsed = _collapsed_six(report)
+    if collapsed:
+        yield collapsed
     for r in schema.t3_rows(report.format_version):
+        if collapsed and r.key in SIX_2021:
+            continue
         printed = t.row_labels.get(r.key)
         if printed:
             if not same(printed, r.label, strip_groups=True):
@@ -86,19 +99,41 @@ def t3_rows(report, ctx):
                           f"（相似度{sim:.0f}%），该行未能按官方行识别",
                           {"table": T, "row": r.key}, r.label, best, best,
                           {"similarity": round(sim, 1)})
-            continue
-        hint = ""
-        if report.format_version == schema.FORMAT_2021 and t.row_labels.get("other"):
-            hint = "（报告使用了2019年格式的单行“（六）其他处理”）"
-        yield Finding("T3-ROWS", "error", f"表三缺少行“{r.label}”{hint}",
-                      {"table": T, "row": r.key}, r.label, None, None)
+        elif any(not c.is_null for (row, _), c in t.cells.items() if row == r.key):
+            yield Finding("T3-ROWS", "warning",
+                          f"表三“{r.label}”行的数值已读取，但行名未能识别（可能被换行拆分），请对照原文",
+                          cell_loc(t, r.key, COLS[0]), r.label, None, None)
+        else:
+            yield Finding("T3-ROWS", "error", f"表三缺少行“{r.label}”",
+                          {"table": T, "row": r.key}, r.label, None, None)
+
+
+SIX_2021 = ("other_no_correction", "other_no_fee", "other_other")
+
+
+def _collapsed_six(report) -> Finding | None:
+    """The 2019 single-row （六）其他处理 in a 2021-format table, as one finding."""
+    t = report.table3
+    if report.format_version != schema.FORMAT_2021:
+        return None
+    absent = [k for k in SIX_2021[:2] if not t.row_labels.get(k)]
+    label = t.row_labels.get("other_other") or t.row_labels.get("other")
+    if len(absent) < 2 or not label or "其他处理" not in core(label):
+        return None
+    key = "other_other" if t.row_labels.get("other_other") else "other"
+    return Finding("T3-ROWS", "error",
+                   f"表三“（六）其他处理”只印了一行（2019年试行格式），缺少2021年格式的"
+                   f"“1.申请人无正当理由逾期不补正…”和“2.申请人逾期未按收费通知要求缴纳费用…”两行",
+                   cell_loc(t, key), "（六）其他处理下分1、2、3三行", label,
+                   row_quote(report, t, key), {"missing_rows": absent})
 
 
 @rule("T3-CELLCOUNT", title="表三每行7个数值", severity="error", basis="OFFICIAL",
       source="spec §5.3; §2.4", family="table3")
 def t3_cellcount(report, ctx):
     """A printed row with fewer than 7 values (e.g. the 总计 left out) cannot be reconciled;
-    rows absent altogether are T3-ROWS' business."""
+    rows absent altogether are T3-ROWS' business. Where the parser had to place the row's
+    values by position, the shortfall may be the extraction's: warning."""
     t = report.table3
     if not t.found:
         return
@@ -106,7 +141,14 @@ def t3_cellcount(report, ctx):
     for row in _present_rows(report):
         missing = tuple(c for c in COLS
                         if t.cell(row, c) is None or t.cell(row, c).how == MISSING)
-        if missing:
+        if missing and any(t.cell(row, c) is not None and t.cell(row, c).how == ALIGNED
+                           for c in COLS):
+            yield Finding("T3-CELLCOUNT", "warning",
+                          f"表三“{row_cn(T, row)}”行读到{len(COLS) - len(missing)}个数值"
+                          f"（按位置推断所在列），少于7个，请对照原文核实",
+                          cell_loc(t, row, missing[0]), len(COLS), len(COLS) - len(missing),
+                          row_quote(report, t, row), {"missing": list(missing)})
+        elif missing:
             short.setdefault(missing, []).append(row)
     for missing, rows in short.items():
         names = "、".join(f"“{col_cn(T, c)}”" for c in missing)
