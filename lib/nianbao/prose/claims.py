@@ -33,7 +33,7 @@ class Metric:
 COUNT = ("件", "起", "宗", "个", "项")
 METRICS: tuple[Metric, ...] = (
     Metric("apply.new", "收到申请数", r"(?:收到|受理|新收|接收|接到|新增)了?(?:各类|各种)?" + _G
-           + r"(?:申请|事项)?|申请(?:量|数|数量|总数|总量)", ("件",), "apps", True),
+           + r"(?:申请|事项)?|申请(?:的)?(?:量|数|数量|总数|总量)", ("件",), "apps", True),
     Metric("apply.carry_in", "上年结转数", r"上一?年度?结转(?:的)?" + _G + r"(?:申请)?", ("件",), "apps"),
     Metric("apply.carry_out", "结转下年度数", r"(?:结转|转)(?:至|到|入)?(?:下一?年度?|\d{4}年度?)(?:继续办理|办理)?(?:答复)?(?:的)?(?:申请)?(?:有)?",
            ("件",), "apps"),
@@ -245,7 +245,8 @@ def _zero_claims(sent: Sentence, numeric: list[Claim]) -> list[Claim]:
     for m in _ZERO_SUFFIX.finditer(s):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        for k in _SUFFIX_KEYS[m.group(1)]:
+        keys = {k for w, ks in _SUFFIX_KEYS.items() if w != "申请" and w in m.group(0) for k in ks}
+        for k in sorted(keys) or _SUFFIX_KEYS[m.group(1)]:
             out.append(Claim(k, 0.0, "件", *sent.doc_span(m.start(), m.end()), sent,
                              zero=True, raw=m.group(0)))
     # a numeric claim of the same metric in the sentence wins over a loose negation
