@@ -56,6 +56,7 @@ def readings(chunks: Sequence[Chunk], n: int,
     out: list[tuple] = []
     acc: list = []
     truncated = False
+    bodies = [c.digits.lstrip("+-") if c.digits else "" for c in chunks]
 
     def push(v, i: int, pos: int) -> None:
         acc.append(v)
@@ -77,7 +78,7 @@ def readings(chunks: Sequence[Chunk], n: int,
         if c.digits is None:
             push(c.value, i + 1, 0)
             return
-        body = c.digits.lstrip("+-")
+        body = bodies[i]
         if pos == len(body):
             run(i + 1, 0)
             return

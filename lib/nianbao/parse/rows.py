@@ -111,24 +111,24 @@ def resolve_row(pieces: list[Piece], n: int, line_of, *,
                         float(f"{c.digits}.{c.frac}") if c.frac else int(c.digits) for c in chunks)
         return RowResult(cells_from_reading(ps, reading, line_of, None, direct=True),
                          pieces=ps, notes=notes)
-    every, more = readings(chunks, n)
-    if not every:
+    first, several = readings(chunks, n, limit=1)
+    if not first:
         res = short(ps) if short else right_aligned(ps, n, line_of, row_line)
         res.notes[:0] = notes
         return res
     raw = raw_of(ps)
-    if len(every) == 1:
-        reason = f"连写数字“{raw}”只有一种拆分：{fmt_reading(every[0])}"
-        return RowResult(cells_from_reading(ps, every[0], line_of, reason), pieces=ps, notes=notes)
-    fitting, fmore = readings(chunks, n, check) if check else (every, more)
+    if not several:
+        reason = f"连写数字“{raw}”只有一种拆分：{fmt_reading(first[0])}"
+        return RowResult(cells_from_reading(ps, first[0], line_of, reason), pieces=ps, notes=notes)
+    fitting, fmore = readings(chunks, n, check) if check else ([], False)
     if check and len(fitting) == 1 and not fmore:
-        reason = (f"连写数字“{raw}”有{len(every)}{'+' if more else ''}种拆分，"
-                  f"只有 {fmt_reading(fitting[0])} 满足{check_name}")
+        reason = f"连写数字“{raw}”有多种拆分，只有 {fmt_reading(fitting[0])} 满足{check_name}"
         return RowResult(cells_from_reading(ps, fitting[0], line_of, reason), pieces=ps, notes=notes)
-    options = fitting if fitting else every
-    many = fmore if fitting else more
-    return ambiguous_row(ps, n, options, many, line_of,
-                         "" if fitting or not check else f"（无一满足{check_name}）", notes)
+    if fitting:
+        return ambiguous_row(ps, n, fitting, fmore, line_of, "", notes)
+    every, more = readings(chunks, n)
+    return ambiguous_row(ps, n, every, more, line_of,
+                         f"（无一满足{check_name}）" if check else "", notes)
 
 
 def ambiguous_row(ps: list[Piece], n: int, options: list[tuple], truncated: bool, line_of,

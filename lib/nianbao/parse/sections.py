@@ -20,13 +20,15 @@ _NUM = rf"(?:[{_CN}]{{1,2}}\s*[、.．]|[(（]\s*[{_CN}]{{1,2}}\s*[)）])"
 _AFTER = set("。：:；;！!？?”\"）)】>」")
 
 
-_HEADINGS = [(s, re.compile(rf"({_NUM})\s*[^\n。；，,：:\d]{{0,14}}?{s.pattern}")) for s in schema.SECTIONS]
+_NUM_RE = re.compile(_NUM)
+_HEADINGS = [(s, re.compile(rf"\s*[^\n。；，,：:\d]{{0,14}}?{s.pattern}")) for s in schema.SECTIONS]
+_HEADING_TAIL = re.compile(r"[^\n。：:\t\d]{0,16}?(?:情况|事项)")
 
 
 def _heading_end(h: str, m_end: int) -> int:
     """Extend a keyword match to the end of the printed heading (情况/事项 and what precedes
     the body)."""
-    m = re.compile(r"[^\n。：:\t\d]{0,16}?(?:情况|事项)").match(h, m_end)
+    m = _HEADING_TAIL.match(h, m_end)
     return m.end() if m else m_end
 
 
@@ -46,13 +48,15 @@ def _numeral(s: str) -> int:
 def find_headings(h: str, lo: int = 0) -> list[tuple[int, int, int, bool]]:
     """All heading-like matches: (section number, start, end, bracketed numeral)."""
     out = []
-    for spec, pat in _HEADINGS:
-        for m in pat.finditer(h, lo):
-            if not (_is_heading_start(h, m.start()) or _numeral(m.group(1)) == spec.number):
+    for n in _NUM_RE.finditer(h, lo):
+        for spec, pat in _HEADINGS:
+            m = pat.match(h, n.end())
+            if not m:
                 continue
-            bracket = m.group(1).lstrip()[:1] in "(（"
-            out.append((spec.number, m.start(), _heading_end(h, m.end()), bracket))
-    out.sort(key=lambda t: t[1])
+            if _is_heading_start(h, n.start()) or _numeral(n.group()) == spec.number:
+                bracket = n.group()[:1] in "(（"
+                out.append((spec.number, n.start(), _heading_end(h, m.end()), bracket))
+            break
     return out
 
 
