@@ -143,3 +143,28 @@ def test_overview_notebook_runs_on_a_batch_folder(audit_run, tmp_path):
     assert doc.xpath("//a[@class='nb-back']/@href") == ["index.html"]
     assert res["report"]["agency"] in doc.text_content()
     assert doc.xpath("//a[@href='r1/audit.html']")
+
+
+HOSTILE = ('<script>alert(1)</script><img src=x onerror=alert(1)>'
+           '<a href="javascript:alert(1)">点此</a>')
+
+
+def test_a_hostile_report_shows_its_markup_as_text(tmp_path):
+    """End to end: markup inside a report is printed literally in the page, never run."""
+    from reportbuilder import clean_report
+
+    text = clean_report(2021).text.replace("一、总体情况\n", f"一、总体情况\n{HOSTILE}\n", 1)
+    assert HOSTILE in text
+    report = tmp_path / "hostile.txt"
+    report.write_text(text, encoding="utf-8")
+    executed = execute_notebook(AUDIT_NOTEBOOK, tmp_path / "audit.ipynb",
+                                {"report_path": str(report), "published": "2022-01-20",
+                                 "config_path": "", "result_path": str(tmp_path / "r.json")},
+                                timeout=300)
+    page = export_html(executed, tmp_path / "audit.html").read_text(encoding="utf-8")
+    doc = lhtml.fromstring(page)
+    assert external_resources(page) == []
+    assert not doc.xpath("//script") and not doc.xpath("//img[@src='x']")
+    assert not doc.xpath("//a[starts-with(@href, 'javascript')]")
+    assert HOSTILE in doc.text_content()
+    assert "2022-01-20（来源：调用参数 published）" in doc.text_content()
