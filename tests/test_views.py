@@ -231,9 +231,19 @@ def test_load_batch_refuses_a_non_folder(tmp_path):
 
 def test_a_table_the_report_lacks_is_said_not_drawn():
     rep = clean_report(2021)
-    rep.table4.found = False
-    html = views.table(audit(rep), "table4")._repr_html_()
+    rep.table4.found = rep.table3.found = False
+    res = audit(rep)
+    html = views.table(res, "table4")._repr_html_()
     assert "报告中未找到此表" in html and "<td" not in html
+    assert "未找到表三" in views.outcomes_chart(res)._repr_html_()
+    assert "<img" not in views.applicants_chart(res)._repr_html_()
+
+
+def test_default_result_path_is_the_git_ignored_outputs(monkeypatch, result):
+    from nianbao.kernel import NOTEBOOK_DIR
+
+    monkeypatch.chdir(NOTEBOOK_DIR)
+    assert views.default_result_path(result) == NOTEBOOK_DIR.parent / "outputs" / "synthetic.result.json"
 
 
 def test_a_normalized_quote_is_found_and_narrowed_to_the_printed_wording():

@@ -92,7 +92,14 @@ def load(report_path: str, published: str = "", config_path: str = ""):
 
 
 def default_result_path(result) -> Path:
-    return Path("outputs") / f"{Path(result.source['path']).stem}.result.json"
+    """``outputs/<stem>.result.json`` beside the working directory; run from ``notebooks/``
+    (JupyterLab) that is the repository's git-ignored ``outputs/``."""
+    from .kernel import NOTEBOOK_DIR
+
+    base = Path.cwd()
+    if base.resolve() == NOTEBOOK_DIR.resolve():
+        base = NOTEBOOK_DIR.parent
+    return base / "outputs" / f"{Path(result.source['path']).stem}.result.json"
 
 
 def write_result(result, result_path: str = "") -> View:
@@ -483,12 +490,20 @@ def table(result, name: str) -> View:
 
 
 # ------------------------------------------------------------------ charts
-def outcomes_chart(result) -> charts.Chart:
-    return charts.outcomes_chart(result.report)
+def _no_table3(result) -> View | None:
+    if result.report.table3.found:
+        return None
+    return View('<p class="nb-note">报告中未找到表三，无法作图。</p>', "no table3")
 
 
-def applicants_chart(result) -> charts.Chart:
-    return charts.applicants_chart(result.report)
+def outcomes_chart(result) -> charts.Chart | View:
+    """表三 办理结果 by group (a note instead when the report has no 表三)."""
+    return _no_table3(result) or charts.outcomes_chart(result.report)
+
+
+def applicants_chart(result) -> charts.Chart | View:
+    """表三 一、本年新收 by applicant (a note instead when the report has no 表三)."""
+    return _no_table3(result) or charts.applicants_chart(result.report)
 
 
 # ------------------------------------------------------------------ sections
