@@ -350,6 +350,8 @@ def _management(spec: Spec, r: random.Random) -> str:
         f"发布前执行保密审查和个人信息保护审查，对现行有效的规范性文件开展清理并集中公布结果。",
         f"{s}完善政府信息发布审核制度，坚持先审查、后公开，一事一审；对政策文件实行动态更新，"
         f"及时标注失效、废止情况，确保公开内容准确完整。",
+        f"{s}建立政府信息管理台账，对发文登记、属性认定、审核发布、归档各环节逐件留痕，"
+        f"按季度对已公开信息进行抽查，发现错漏及时更正。",
     ])
 
 
@@ -360,6 +362,8 @@ def _platform(spec: Spec, r: random.Random) -> str:
         f"政务新媒体与网站内容同步更新，政务服务大厅设置查阅点方便群众查询。",
         f"{s}加强政府信息公开专栏日常维护，按月检查栏目更新和链接有效性，"
         f"整合办事指南和政策解读，提升信息查找的便利程度。",
+        f"{s}依托{spec.portal}集约化平台发布信息，停用了功能重复的旧栏目，"
+        f"在专栏首页设置常用文件和办事服务入口，并同步在政务新媒体推送重要政策。",
     ])
 
 
@@ -369,6 +373,8 @@ def _oversight(spec: Spec, r: random.Random) -> str:
         f"{s}调整了政务公开工作领导小组，明确分管领导和专人负责，组织业务培训两次，"
         f"将政府信息公开工作纳入内部绩效考核。",
         f"{s}制定年度政务公开工作任务清单，逐项明确责任科室和完成时限，定期开展自查并通报整改情况。",
+        f"{s}将政务公开纳入干部教育培训内容，对信息发布实行科室初审、办公室复审、分管领导终审，"
+        f"并在门户网站公布监督电话，接受社会监督。",
     ])
     if spec.kind == "government":
         base += ("政府信息公开工作考核纳入年度综合考核体系，通过网上评议和政务服务满意度评价开展社会评议，"
@@ -829,6 +835,8 @@ def _d_dup(doc, spec):
 @defect("version-2019-in-2021", ["STRUCT-VERSION"], phase="spec", also=("T2-LABELS", "T3-ROWS"))
 def _d_version(doc, spec):
     """A 2021+ report whose 表二 still uses the 2019 试行 layout and labels (本年新制作数量…)."""
+    if spec.format != schema.FORMAT_2021:
+        raise ValueError("version-2019-in-2021 needs a 2021-format report")
     old = spec.table2
     docs = {k: old.get(k, {}) for k in ("regulations", "normative_documents")}
     rows = {k: (v.get("issued", 0), v.get("issued", 0), v.get("in_force", 0)) for k, v in docs.items()}
@@ -836,6 +844,20 @@ def _d_version(doc, spec):
         rows[k] = (0, 0, old.get(k, {}).get("decisions", 0))
     spec.table2 = table2(schema.FORMAT_2019, **rows)
     spec.table2_format = schema.FORMAT_2019
+
+
+@defect("version-2021-in-2019", ["STRUCT-VERSION"], phase="spec", also=("T2-LABELS",))
+def _d_version_back(doc, spec):
+    """A 2019/2020 report whose 表二 already uses the 2021 layout (本年制发件数…, 收费金额)."""
+    if spec.format != schema.FORMAT_2019:
+        raise ValueError("version-2021-in-2019 needs a 2019-format report (year 2019 or 2020)")
+    old = spec.table2
+    rows = {k: (old.get(k, {}).get("made", 0), 0, old.get(k, {}).get("total_published", 0))
+            for k in ("regulations", "normative_documents")}
+    for k in ("licensing", "penalty", "coercion"):
+        rows[k] = old.get(k, {}).get("decisions", 0)
+    spec.table2 = table2(schema.FORMAT_2021, **rows)
+    spec.table2_format = schema.FORMAT_2021
 
 
 @defect("table-wrong-part", order=2, rules=["STRUCT-PARTS-ORDER"])

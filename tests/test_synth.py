@@ -203,6 +203,9 @@ def test_every_defect_is_documented_and_names_registered_rules():
 @pytest.mark.parametrize("name", sorted(synth.DEFECTS))
 def test_every_defect_changes_the_report(name):
     kw = {"table2_rows": {"licensing": 1530}} if name == "dmg-thousands" else {}
+    if name == "version-2021-in-2019":
+        kw = {"year": 2020, "results": {"granted": [4, 1, 0, 0, 1, 0]},
+              "table2_rows": {"normative_documents": (3, 3, 24)}}
     clean, bad = spec(**kw), spec(defects=[name], **kw)
     if name == "dmg-thousands":
         assert "\t1,530\t" in synth.render_text(bad) + "\t"
@@ -256,6 +259,11 @@ def test_structure_defects():
     assert moved.index("行政复议\t") < moved.index("四、政府信息公开行政复议、行政诉讼情况")
     v = synth.render_text(spec(defects=["version-2019-in-2021"]))
     assert "本年新制作数量" in v and "本年制发件数" not in v and "（六）其他处理\t1.申请人无正当理由" in v
+    back = synth.render_text(spec(year=2020, results={"granted": 3}, table2_rows={"normative_documents": (3, 3, 24)},
+                                  defects=["version-2021-in-2019"]))
+    assert "本年制发件数" in back and "本年新制作数量" not in back and "\t（六）其他处理\t\t" in back
+    with pytest.raises(ValueError, match="2019-format"):
+        synth.build(spec(defects=["version-2021-in-2019"]))
 
 
 def test_table_label_defects():
