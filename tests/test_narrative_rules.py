@@ -135,3 +135,43 @@ def test_rules_are_registered_with_catalogue_metadata():
     for rid in MY_RULES:
         r = RULES[rid]
         assert r.family in ("narrative", "text") and r.doc
+
+
+# ---------------------------------------------------------------- the committed fixture files
+def _index():
+    import csv
+
+    from conftest import FIXTURES
+
+    path = FIXTURES / "reports" / "INDEX.csv"
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _parsed_findings(name):
+    from conftest import FIXTURES
+    from nianbao.parse import parse
+
+    return run(parse(FIXTURES / "reports" / name))
+
+
+@pytest.mark.parametrize("row", [r for r in _index() if r["file"].startswith("clean")], ids=lambda r: r["file"])
+def test_clean_fixture_files_stay_clean_through_the_parser(row):
+    assert serious(_parsed_findings(row["file"])) == []
+
+
+@pytest.mark.parametrize("row", [r for r in _index() if set(r["rules"].split(";")) & set(MY_RULES)],
+                         ids=lambda r: r["file"])
+def test_planted_defects_in_fixture_files_are_found(row):
+    fired = {f.rule for f in _parsed_findings(row["file"])}
+    assert set(row["rules"].split(";")) & set(MY_RULES) <= fired
+
+
+@pytest.mark.parametrize("row", [r for r in _index() if r["defect"] and not set(r["rules"].split(";")) & set(MY_RULES)
+                                 and not set(r["also"].split(";")) & set(MY_RULES)], ids=lambda r: r["file"])
+def test_table_defects_are_not_narrative_errors(row):
+    """A defect planted in a table makes the prose disagree with it, but the table contradicts
+    itself too, so the narrative rules only warn; the table rules carry the error."""
+    assert [f for f in _parsed_findings(row["file"]) if f.severity == "error"] == []

@@ -337,7 +337,8 @@ def _row_total(table, row: str, cols: tuple[str, ...]) -> Side:
     doubt = any(p.get("how") in _DOUBT_HOWS for p in parts)
     tot = table.cell(row, "total")
     if tot is not None and tot.value is not None:
-        if len(known) == len(parts) and abs(sum(known) - tot.value) > 1e-6:
+        if (len(known) == len(parts) and abs(sum(known) - tot.value) > 1e-6
+                or sum(known) > tot.value + 1e-6):
             doubt = True  # the printed total disagrees with its own columns
         return Side(tot.value, tot.value, [_cell_info(table, row, "total")], [], doubt)
     if not parts or all(p.get("how") is None for p in parts):
@@ -356,7 +357,33 @@ def _sum_rows(table, rows, cols) -> Side:
 def _t3(report, rows) -> Side:
     from .. import schema
 
-    return _sum_rows(report.table3, rows, schema.T3_APPLICANT_KEYS)
+    side = _sum_rows(report.table3, rows, schema.T3_APPLICANT_KEYS)
+    if set(rows) & _t3_broken_rows(report):
+        side.doubt = True
+    return side
+
+
+def _t3_broken_rows(report) -> set[str]:
+    """Rows of 表三 in an identity the table itself breaks (R1: 一+二 = 七+四; R3: 七 = Σ
+    results, on the 总计 column): when the table contradicts itself, a prose mismatch on those
+    rows cannot say which side is wrong."""
+    from .. import schema
+
+    t = report.table3
+
+    def v(row):
+        c = t.cell(row, "total")
+        return None if c is None else c.value
+
+    out: set[str] = set()
+    r1 = [v("new_received"), v("carried_over"), v("total_processed"), v("carried_forward")]
+    if None not in r1 and abs(r1[0] + r1[1] - r1[2] - r1[3]) > 1e-6:
+        out |= {"new_received", "carried_over", "total_processed", "carried_forward"}
+    fmt = schema.FORMAT_2019 if report.format_version == schema.FORMAT_2019 else schema.FORMAT_2021
+    leaves = [v(r) for r in schema.T3_LEAVES[fmt]]
+    if r1[2] is not None and None not in leaves and abs(sum(leaves) - r1[2]) > 1e-6:
+        out |= {"total_processed", *schema.T3_LEAVES[fmt]}
+    return out
 
 
 def _t4(report, rows) -> Side:

@@ -218,7 +218,7 @@ def narr_overall5(report, ctx):
     if not (report.year and report.year >= 2021 and sec is not None):
         return []
     body = report.text[sec.body_span[0]:sec.body_span[1]]
-    clauses = [_ORD.sub("", c.strip()) for c in re.split(r"[。；;，,：:！？\n]", body)]
+    clauses = [_ORD.sub("", c.strip().lstrip("#").strip()) for c in re.split(r"[。；;，,：:！？\n]", body)]
     missing = [name for name, rx in ASPECTS
                if not any(re.match(r"(?:政府信息公开|政务公开|政府信息|信息公开|工作)?(?:" + rx + ")", c)
                           for c in clauses if c)]
