@@ -846,7 +846,7 @@ def _d_version(doc, spec):
     spec.table2_format = schema.FORMAT_2019
 
 
-@defect("version-2021-in-2019", ["STRUCT-VERSION"], phase="spec", also=("T2-LABELS",))
+@defect("version-2021-in-2019", ["STRUCT-VERSION"], phase="spec", also=("T2-LABELS", "T3-ROWS"))
 def _d_version_back(doc, spec):
     """A 2019/2020 report whose 表二 already uses the 2021 layout (本年制发件数…, 收费金额)."""
     if spec.format != schema.FORMAT_2019:
