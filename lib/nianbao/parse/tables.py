@@ -38,6 +38,7 @@ _T4_HEADER = re.compile("未经复议直接起诉|复议后起诉|行政复议|�
                         "|总计|维持|纠正|其他|尚未|审结|结果|总|计")
 _PROSE = re.compile(r"[\u4e00-\u9fff]{6,}")
 
+COLLAPSED_6 = "（六）其他处理只印了一行：数值记入“3.其他”，1、2两个子项缺失"
 R2_GROUPS = [(tuple(range(6)), 6)]
 R4_GROUPS = [(tuple(range(b * 5, b * 5 + 4)), b * 5 + 4) for b in range(3)]
 
@@ -127,7 +128,7 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
         m = sq.find(_T3_GROUP6, sq.pos(rows[0].kw_start))
         if m:  # （六）其他处理 printed as one row in a 2021-format table
             rows.append(Anchor("other_other", m[0], m[1]))
-            table.notes.append("（六）其他处理只有一行：数值记入“3.其他”，1、2两行缺失")
+            table.notes.append(COLLAPSED_6)
     elif six:
         groups += _groups(sq, [_T3_GROUP6], rows, rows[0].kw_start)
     anchors = place_anchors(h, rows + groups, lo, hi)
@@ -177,7 +178,8 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
         res = results.get(spec.key)
         if res is None:
             table.row_labels[spec.key] = None
-            _fill_missing(table, spec.key, cols, f"报告中没有“{spec.label}”这一行")
+            _fill_missing(table, spec.key, cols, COLLAPSED_6 if COLLAPSED_6 in table.notes and
+                          spec.key.startswith("other_") else f"报告中没有“{spec.label}”这一行")
             continue
         for c, cell in zip(cols, res.cells):
             table.cells[(spec.key, c)] = cell
