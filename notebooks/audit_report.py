@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["notebook-only"]
 # 本工作簿对一份政府信息公开工作年度报告做自动审核：读取、解析、逐条规则检查，并给出每条发现的原文依据。
 # 参数在下一个单元格（`report_path` 报告文件，`published` 发布日期 YYYY-MM-DD，`config_path` 配置文件，
 # `result_path` 结果 JSON 的写入位置），可直接修改后“全部运行”，也可由 papermill 注入。

@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["notebook-only"]
 # 一批年度报告的审核结果概览。参数 `batch_dir` 是 `python -m nianbao batch` 的输出目录（含 `manifest.json` 与每份报告的 `result.json`）。
 
 # %% tags=["parameters"]

@@ -24,7 +24,9 @@ def _notebook(html_output: str) -> nbformat.NotebookNode:
     code.outputs = [new_output("execute_result", execution_count=7,
                                data={"text/html": html_output, "text/plain": "<View>"}),
                     new_output("stream", name="stderr", text="STDERR_MARKER warning\n")]
-    return new_notebook(cells=[new_markdown_cell("## 审核结论"), code])
+    hint = new_markdown_cell("NOTEBOOK_ONLY_MARKER: set the parameters below")
+    hint.metadata["tags"] = ["notebook-only"]
+    return new_notebook(cells=[hint, new_markdown_cell("## 审核结论"), code])
 
 
 def _page(tmp_path, html_output, **kw) -> str:
@@ -39,6 +41,7 @@ def test_page_is_self_contained_and_has_no_code(tmp_path):
     assert doc.get("lang") == "zh"
     assert doc.xpath("//meta[@charset='utf-8']")
     assert "SECRET_CODE_MARKER" not in page and "STDERR_MARKER" not in page
+    assert "NOTEBOOK_ONLY_MARKER" not in page
     assert "In&nbsp;[" not in page and "Out[" not in page
     assert external_resources(page) == []
     assert not doc.xpath("//script") and not doc.xpath("//img")

@@ -34,6 +34,7 @@ from .site import write_atomic
 from .views import css
 
 TEMPLATES = Path(__file__).parent / "templates"
+NOTEBOOK_ONLY = "notebook-only"  # cell tag: shown in JupyterLab, left out of the page
 PAGE_CSS = TEMPLATES / "page.css"
 
 # Attributes that make a browser fetch something, and CSS that does.
@@ -92,11 +93,15 @@ def external_resources(page: str) -> list[str]:
 def render_html(nb, title: str, back_link: str | None = "../index.html") -> str:
     """Render a notebook node to the page (no file I/O)."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="nianbao", extra_template_basedirs=[str(TEMPLATES)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    # cells that only make sense in the notebook (how to set parameters) stay out of the page
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}),
+                                   enabled=True)
     resources = {"nianbao": {"title": title, "back": back_link, "version": __version__,
                              "css": css(), "page_css": PAGE_CSS.read_text(encoding="utf-8")}}
     page, _ = exporter.from_notebook_node(nb, resources=resources)
