@@ -135,6 +135,7 @@ def test_version_2020_needs_2019_format():
 def test_parts_order_table_under_wrong_part():
     r = clean_report()
     r.table4.line = r.section(5).line + 2
+    r.table4.span = (r.section(5).body_span[0] + 1, r.section(5).body_span[1])
     (f,) = run(r, "STRUCT-PARTS-ORDER")
     assert f.location["table"] == "table4" and f.actual == 5
 
@@ -201,3 +202,12 @@ def test_sections_missing_heading_but_content_present_is_warning():
     r.document.text = "\n".join(lines)
     (f,) = run(r, "STRUCT-SECTIONS")
     assert f.severity == "warning" and f.location["line"] == line
+
+
+def test_parts_order_uses_offsets_when_all_on_one_line():
+    r = clean_report()
+    for s in r.sections:
+        s.line = 1
+    for t in (r.table2, r.table3, r.table4):
+        t.line = 1
+    assert run(r, "STRUCT-PARTS-ORDER") == []

@@ -121,3 +121,27 @@ def test_t4_r4_totals_zero_with_outcomes():
     (f,) = run(r, "T4-R4")
     assert (f.expected, f.actual) == (2, 0) and f.location["row"] == "review"
     assert f.quote  # the printed data row
+
+
+def test_labels_header_words_glued_to_row_label_are_not_a_variant():
+    r = clean_report()
+    r.table2.row_labels["regulations"] = "本年制发件数本年废止件数现行有效件数规章"
+    r.table2.col_labels["issued"] = "制发"  # only the keyword was kept: wording unknown
+    assert run(r, "T2-LABELS") == []
+
+
+def test_unit_header_found_in_table_text_when_only_keyword_kept():
+    r = clean_report()
+    r.table2.col_labels["amount_wan"] = "收费金额"
+    assert run(r, "T2-UNIT") == []
+    r.document.text = r.text.replace("本年收费金额（单位：万元）", "本年收费金额（单位：元）")
+    (f,) = run(r, "T2-UNIT")
+    assert f.severity == "warning" and f.actual == "本年收费金额（单位：元）"
+
+
+def test_t4_keyword_only_column_label_is_not_judged():
+    r = clean_report()
+    r.table4.col_labels["upheld"] = "维持"
+    assert run(r, "T4-LAYOUT") == []
+    r.table4.col_labels["upheld"] = "结果维护"
+    assert [f.severity for f in run(r, "T4-LAYOUT")] == ["warning"]

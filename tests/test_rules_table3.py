@@ -199,3 +199,10 @@ def test_cellcount_whole_column_missing_is_one_finding():
         set_cell(r, "table3", row, "total", None, "missing")
     (f,) = run(r, "T3-CELLCOUNT")
     assert len(f.details["rows"]) == 25 and f.details["missing"] == ["total"]
+
+
+def test_rows_label_cut_by_line_wrap_is_info():
+    r = clean_report()
+    r.table3.row_labels["withheld_internal_affairs"] = "5.属于三类内部事务信"
+    (f,) = run(r, "T3-ROWS")
+    assert f.severity == "info"

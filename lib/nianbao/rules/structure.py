@@ -146,14 +146,15 @@ def struct_version(report, ctx):
 def struct_parts_order(report, ctx):
     """表二 belongs under part 二, 表三 under 三, 表四 under 四; a table elsewhere usually
     means a mis-numbered heading or a table pasted in the wrong place."""
-    secs = sorted(report.sections, key=lambda s: s.line)
+    secs = sorted(report.sections, key=lambda s: s.span[0])
     for name, want in (("table2", 2), ("table3", 3), ("table4", 4)):
         t = report.table(name)
-        if not t.found or t.line is None or not secs:
+        start = _table_start(report, t)
+        if not t.found or start is None or not secs:
             continue
         under = None
         for s in secs:
-            if s.line <= t.line:
+            if s.span[0] <= start:
                 under = s
         if under is None or under.number != want:
             where = f"第{_CN[under.number - 1]}部分“{under.heading}”" if under else "第一部分之前"
@@ -161,3 +162,14 @@ def struct_parts_order(report, ctx):
                           f"{schema.TABLE_NAMES[name].split()[0]}位于{where}之下，应在第{_CN[want - 1]}部分",
                           {"table": name, "line": t.line, "section": under.number if under else None},
                           want, under.number if under else None, None)
+
+
+def _table_start(report, t) -> int | None:
+    """Where the table starts in the text: its span, else the start of its first line. Offsets,
+    not lines, because crawler text puts a whole report on one line."""
+    if t.span:
+        return t.span[0]
+    if t.line is None:
+        return None
+    lines = report.document.lines
+    return sum(len(x) + 1 for x in lines[:t.line - 1])

@@ -14,10 +14,11 @@ from ..textnorm import to_halfwidth
 from .evidence import cell_loc, check_types, fmt_num, row_quote, total, unevaluated
 from .meta import uses_tables
 from .registry import rule
-from .wording import same, similarity
+from .wording import core, keyword_only, same, similarity
 
 T = "table2"
-FEE_LABEL = "本年收费金额（单位：万元）"
+FEE_COL = schema.t2_rows(schema.FORMAT_2021)[-1].columns[0]
+FEE_LABEL = FEE_COL.label  # 本年收费金额（单位：万元）
 
 
 @rule("T2-LABELS", title="表二分项与行名符合所用格式", severity="error", basis="OFFICIAL",
@@ -49,7 +50,7 @@ def t2_labels(report, ctx):
                           {"table": T, "row": r.key}, r.label, None)
     for r in rows:
         printed = t.row_labels.get(r.key)
-        if printed and not same(printed, r.label):
+        if printed and not _same_label(printed, r.label):
             yield Finding("T2-LABELS", "warning", f"表二行名“{printed}”应为“{r.label}”",
                           cell_loc(t, r.key), r.label, printed, row_quote(report, t, r.key),
                           {"similarity": round(similarity(printed, r.label), 1)})
@@ -57,15 +58,22 @@ def t2_labels(report, ctx):
     for r in rows:
         for c in r.columns:
             printed = t.col_labels.get(c.key)
-            if c.key == "amount_wan" or c.key in seen or not printed:
+            if c.key == "amount_wan" or c.key in seen or not printed or keyword_only(printed, c):
                 continue  # the fee header is T2-UNIT's
             seen.add(c.key)
-            if not same(printed, c.label):
+            if not _same_label(printed, c.label):
                 yield Finding("T2-LABELS", "warning", f"表二列名“{printed}”应为“{c.label}”",
                               cell_loc(t, r.key, c.key), c.label, printed,
                               row_quote(report, t, r.key))
 
 
+def _same_label(printed: str, official: str) -> bool:
+    """Same wording, or the official label with header words glued in front of it (flattened
+    text runs a table's header into its first row label: "…现行有效件数规章")."""
+    return same(printed, official) or core(printed).endswith(core(official))
+
+
+_FEE_HEADER = re.compile(r"(?:本年)?收费金额\s*[（(][^（()）]{0,30}[)）]")
 _DECIMALS = re.compile(r"保留\s*(\d|[一二三四五六])\s*位小数")
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
@@ -82,6 +90,9 @@ def t2_unit(report, ctx):
         return
     printed = t.col_labels.get("amount_wan")
     cell = t.cell("fees", "amount_wan")
+    if printed and t.span and keyword_only(printed, FEE_COL):
+        m = _FEE_HEADER.search(report.text, *t.span)
+        printed = m.group(0) if m else None  # the header as printed, or unknown
     if not printed:
         return
     loc = cell_loc(t, "fees", "amount_wan")

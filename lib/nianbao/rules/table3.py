@@ -13,7 +13,7 @@ from .evidence import (Relation, cell_loc, cell_ref, check_relations, check_type
                        row_cn, row_quote)
 from .meta import uses_tables
 from .registry import rule
-from .wording import core, same, similarity
+from .wording import core, same, similarity, truncated
 
 T = "table3"
 COLS = schema.T3_COLUMN_KEYS
@@ -81,6 +81,11 @@ def t3_rows(report, ctx):
         if collapsed and r.key in SIX_2021:
             continue
         printed = t.row_labels.get(r.key)
+        if printed and truncated(printed, r.label, strip_groups=True):
+            yield Finding("T3-ROWS", "info",
+                          f"表三行名“{core(printed, True)}”似为“{core(r.label, True)}”换行后被截断",
+                          cell_loc(t, r.key), r.label, printed, row_quote(report, t, r.key))
+            continue
         if printed:
             if not same(printed, r.label, strip_groups=True):
                 sim = similarity(printed, r.label, strip_groups=True)

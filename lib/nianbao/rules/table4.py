@@ -11,7 +11,7 @@ from ..model import MISSING
 from .evidence import Relation, cell_loc, check_relations, check_types, col_cn, row_cn, row_quote
 from .meta import uses_tables
 from .registry import rule
-from .wording import same
+from .wording import keyword_only, same
 
 T = "table4"
 
@@ -41,7 +41,7 @@ def t4_layout(report, ctx):
                           row_quote(report, t, r.key), {"missing": missing})
     for c in schema.T4_COLUMNS:
         printed = t.col_labels.get(c.key)
-        if printed and not same(printed, c.label):
+        if printed and not same(printed, c.label) and not keyword_only(printed, c):
             yield Finding("T4-LAYOUT", "warning", f"表四列名“{printed}”应为“{c.label}”",
                           cell_loc(t, None, c.key, t.line), c.label, printed, header)
 

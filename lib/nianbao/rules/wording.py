@@ -40,3 +40,16 @@ def same(printed: str, official: str, strip_groups: bool = False) -> bool:
 
 def similarity(printed: str, official: str, strip_groups: bool = False) -> float:
     return fuzz.ratio(core(printed, strip_groups), core(official, strip_groups))
+
+
+def keyword_only(printed: str, col) -> bool:
+    """The parser kept only the keyword it matched (flattened or re-flowed text has no cell
+    borders), so the printed wording is unknown and cannot be judged."""
+    return label_key(printed) in {label_key(k) for k in col.keywords}
+
+
+def truncated(printed: str, official: str, strip_groups: bool = False) -> bool:
+    """The printed label is the official one cut short, as a label wrapped onto a second line
+    in a PDF's text layer reads: a wording difference only in appearance."""
+    p, o = core(printed, strip_groups), core(official, strip_groups)
+    return len(p) >= 4 and len(p) < len(o) and o.startswith(p)
