@@ -61,3 +61,28 @@ def test_planted_defect_fires_its_rule(tmp_path, name):
     allowed = set(d.rules) | set(d.also)
     extra = [(r, s) for r, s in _loud(res) if r not in allowed]
     assert extra == [], f"{name}: unexpected {extra}\n{res.to_text()}"
+
+
+def test_cli_exit_codes_and_json(tmp_path, capsys):
+    import json
+
+    import yaml
+
+    from nianbao import cli
+
+    cfg = tmp_path / "mine.yaml"
+    cfg.write_text(yaml.safe_dump({"disabled": sorted(
+        r.id for r in all_rules() if r.family not in MINE)}), encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text(synth.render_text(synth.make_report()), encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_text(synth.render_text(synth.make_report(defects=["t3-r1"])), encoding="utf-8")
+    assert cli.main(["audit", str(good), "--config", str(cfg)]) == 0
+    assert cli.main(["audit", str(bad), "--config", str(cfg)]) == 1
+    capsys.readouterr()
+    assert cli.main(["audit", str(bad), "--json", "--config", str(cfg),
+                     "--published", "2024-01-02"]) == 1
+    d = json.loads(capsys.readouterr().out)
+    assert d["published_source"] == "caller" and d["summary"]["error"] >= 1
+    assert any(f["rule"] == "T3-R1" for f in d["findings"])
+    assert cli.main(["audit", str(tmp_path / "absent.txt")]) == 2
