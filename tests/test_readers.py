@@ -315,3 +315,22 @@ def test_deeply_nested_html_does_not_hit_the_recursion_limit(tmp_path):
     path.write_text("<html><body>" + "<div>" * 1200 + "一、总体情况" + "</div>" * 1200 + "</body></html>",
                     encoding="utf-8")
     assert read(path).text == "一、总体情况"
+
+
+@pytest.mark.parametrize("printed, expected", [
+    ("本局在 2023 年依照", "本局在2023年依照"),
+    ("共计 86 条，答复", "共计86条，答复"),
+    ("2024 年，全区", "2024年，全区"),
+    ("占 15.4% 。", "占15.4%。"),
+    ("号 ， 邮 编 ： 223100 ， 电", "号，邮编：223100，电"),
+    ("总 计", "总计"),
+    # a label and its numbers, and two words of a header row, keep their separating space
+    ("行政许可 550", "行政许可 550"),
+    ("规章 0 0 0", "规章 0 0 0"),
+    ("（一）予以公开 0 0 0 0 0 0 0", "（一）予以公开 0 0 0 0 0 0 0"),
+    ("信息内容 本年处理决定数量", "信息内容 本年处理决定数量"),
+])
+def test_pdf_justification_spaces(printed, expected):
+    from nianbao.readers.pdf import pdf_spacing
+
+    assert pdf_spacing(printed) == expected

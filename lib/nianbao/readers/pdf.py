@@ -34,7 +34,7 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一�
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—－_]\s*\d+\s*[-–—－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
                           r"|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)\s*$")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
-_NUM_IN_PROSE = re.compile(rf"(?:(?<={_C})|^) *(\d[\d.,]*%?) +(?={_C})|(?<={_C}) +(\d[\d.,]*%?)(?= *{_C}|$)")
+_NUM_IN_PROSE = re.compile(rf"(?:(?<={_C})|^) *(\d[\d.,]*%?) +(?={_C})|(?<={_C}) +(\d[\d.,]*%?)(?= *{_C})")
 _SPACE_AT_PUNCT = re.compile(rf" +(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) +")
 _SINGLE_CHAR_GAP = re.compile(rf"(?:(?<=^[{_CJK}])|(?<=[ {_CJK_PUNCT}][{_CJK}])) (?=[{_CJK}])"
                               rf"|(?<=[{_CJK}]) (?=[{_CJK}](?:[ {_CJK_PUNCT}]|$))")
