@@ -334,3 +334,28 @@ def test_pdf_justification_spaces(printed, expected):
     from nianbao.readers.pdf import pdf_spacing
 
     assert pdf_spacing(printed) == expected
+
+
+def test_content_beats_suffix(tmp_path):
+    plain = tmp_path / "plain.html"  # an .html name on plain text: lines must survive
+    plain.write_text("一、总体情况\n二、主动公开政府信息情况\n", encoding="utf-8")
+    doc = read(plain)
+    assert doc.format == "txt" and doc.lines[:2] == ["一、总体情况", "二、主动公开政府信息情况"]
+    mention = tmp_path / "mention.txt"  # a text that merely mentions a PDF header is text
+    mention.write_text("说明：附件格式为%PDF-1.7。\n一、总体情况\n", encoding="utf-8")
+    assert read(mention).format == "txt"
+    pdf_named_txt = tmp_path / "report.txt"
+    pdf_named_txt.write_bytes((R / "report.pdf").read_bytes())
+    assert read(pdf_named_txt).format == "pdf"
+    docx_named_bin = tmp_path / "report.bin"
+    docx_named_bin.write_bytes((R / "report.docx").read_bytes())
+    assert read(docx_named_bin).format == "docx"
+
+
+def test_ofd_is_refused_by_name(tmp_path):
+    import zipfile
+
+    path = tmp_path / "report.ofd"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("OFD.xml", "<ofd:OFD/>")
+    _one_line_error(path, "OFD")

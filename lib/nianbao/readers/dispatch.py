@@ -29,6 +29,7 @@ _REFUSED_SIGNATURES = (
     (b"7z\xbc\xaf", "7z压缩包，不是年度报告 / 7z archive, not a report"),
 )
 
+_TAG = re.compile(r"<[a-zA-Z!/]")  # an .html file without a single tag is plain text (its lines matter)
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|div|p|!--)[\s>/]",
                          re.IGNORECASE)
 
@@ -50,7 +51,7 @@ def read(path: Path) -> Document:
         from .script import read_script
 
         return read_script(path, text, encoding, sha)
-    if kind == "html" or _looks_like_html(text):
+    if (kind == "html" and _TAG.search(text)) or _looks_like_html(text):
         from .html import read_html
 
         return read_html(path, text, encoding, sha)
@@ -76,8 +77,9 @@ def _load(path: Path) -> bytes:
 
 def sniff(path: Path, data: bytes) -> str:
     """``pdf``, ``docx``, ``js``, ``html`` or ``text`` from the content, else the suffix."""
-    head = data[:1024]
-    if b"%PDF-" in head:
+    at = data.find(b"%PDF-", 0, 1024)  # the spec lets junk precede the header
+    if at == 0 or (at > 0 and (not data[:at].strip() or path.suffix.lower() == ".pdf"
+                               or b"%%EOF" in data[-2048:])):
         return "pdf"
     if data[:4] == b"PK\x03\x04" or data[:2] == b"PK":
         return _zip_kind(path, data)
@@ -104,6 +106,8 @@ def _zip_kind(path: Path, data: bytes) -> str:
         return "docx"
     if any(n.startswith("xl/") for n in names):
         return _refuse(path, "这是Excel表格(.xlsx)，不是年度报告文档 / spreadsheet (.xlsx), not a report")
+    if "OFD.xml" in names:
+        return _refuse(path, "这是OFD版式文件，暂不支持，请提供PDF或DOCX / OFD document, not supported (use PDF or DOCX)")
     if any(n.startswith("ppt/") for n in names):
         return _refuse(path, "这是PowerPoint演示文稿，不是年度报告文档 / presentation (.pptx), not a report")
     return _refuse(path, "ZIP压缩包中没有word/document.xml，不是.docx文档 / ZIP without word/document.xml")
