@@ -236,6 +236,36 @@ def make_report(*, agency: str | None = None, short: str | None = None, region: 
     return spec
 
 
+def random_spec(seed: int, **kw) -> Spec:
+    """A clean report with random but consistent numbers (year 2019–2024, department or
+    government, applications in random columns and result rows, 表二 counts, a few 表四 cases):
+    for property tests and benchmarks that need many different valid reports."""
+    rng = random.Random(seed)
+    year = kw.pop("year", rng.choice([2019, 2020, 2021, 2022, 2023, 2024]))
+    fmt = schema.FORMAT_2021 if year >= 2021 else schema.FORMAT_2019
+    new = [rng.choice([0, 0, 1, 3, 12, 150]) for _ in range(6)]
+    carried = [rng.choice([0, 0, 0, 1, 2]) for _ in range(6)]
+    leaves = list(schema.T3_LEAVES[fmt])
+    results: dict[str, list[int]] = {}
+    for col in range(6):
+        left = new[col] + carried[col] - rng.randint(0, min(2, new[col] + carried[col]))
+        while left > 0:
+            x = rng.randint(1, left)
+            results.setdefault(rng.choice(leaves[:6] + leaves), [0] * 6)[col] += x
+            left -= x
+    docs = (rng.randint(0, 5), rng.randint(0, 3), rng.randint(5, 40))
+    if fmt == schema.FORMAT_2021:
+        t2 = {"normative_documents": docs, "licensing": rng.choice([0, 58, 3100]), "penalty": rng.choice([0, 7, 1200])}
+    else:
+        t2 = {"normative_documents": (docs[0], docs[0], docs[2]), "penalty": (0, 0, rng.choice([0, 7]))}
+    t4 = table4(review=tuple(rng.choice([0, 0, 1]) for _ in range(4)),
+                direct=tuple(rng.choice([0, 0, 0, 1]) for _ in range(4)))
+    args = dict(year=year, kind=rng.choice(["department", "government"]), new=new, carried=carried,
+                results=results, table2_rows=t2, t4=t4, seed=seed, proactive_items=rng.choice([0, 345, 2210]))
+    args.update(kw)
+    return make_report(**args)
+
+
 def default_published(spec: Spec) -> str:
     """In time: mid-January for a department, mid-March for a 本级政府 report."""
     month = 1 if spec.kind == "department" else 3

@@ -415,3 +415,13 @@ def test_rendering_is_deterministic():
     assert synth.render_text(spec()) == synth.render_text(spec())
     assert synth.render_flat(spec()) == synth.render_flat(spec())
     assert synth.render_html(spec()) == synth.render_html(spec())
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_specs_are_consistent(seed):
+    s = synth.random_spec(seed)
+    text = synth.render_text(s)
+    t3 = table3_from_text(text, s.format)
+    assert relations(t3, s.format) == {"R1": True, "R2": True, "R3": True}
+    assert f"统计期限为{s.year}年1月1日至{s.year}年12月31日" in text
+    assert all(v >= 0 for row in t3.values() for v in row)
