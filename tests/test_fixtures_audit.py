@@ -21,11 +21,6 @@ REPORTS = FIXTURES / "reports"
 
 #: file name → why it does not pass yet (the component to fix, not the fixture).
 KNOWN = {
-    **{f: "parser right-aligns a 表三 row of 6 values onto 商业企业…总计 (spec §6.3: map them to the six "
-          "applicant columns and mark 总计 missing), so T3-CELLCOUNT does not fire and 自然人 reads blank"
-       for f in ("defect-t3-six-cells.txt", "defect-t3-no-total.txt", "lanxi-science-2021-defects.txt")},
-    "defect-table-wrong-part.txt": "parser looks for 表四 only under part 四, so a misplaced 表四 is "
-                                   "reported missing (T4-LAYOUT) instead of misplaced",
     "bailu-agriculture-2023-defects.html": "META-AGENCY does not match the form '由X编制。' (only "
                                            "'由X编制本报告' / 'X编制了…')",
 }
