@@ -107,3 +107,29 @@ def test_synthetic_report_round_trip(tmp_path, spec, form, suffix):
     row = next(ln for ln in doc.lines if "本年新收" in ln and "\t" in ln)
     assert row.split("\t")[-7:] == ["7", "2", "0", "1", "0", "0", "10"]
     assert_blocks_match_text(doc)
+
+
+def _lost_chars(path, doc) -> str:
+    """Characters of pdfplumber's plain page text that the reader's text does not have."""
+    from collections import Counter
+
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        raw = "".join(p.extract_text() or "" for p in pdf.pages)
+    lost = Counter(re.sub(r"\s", "", raw)) - Counter(re.sub(r"\s", "", doc.text))
+    return "".join(sorted(lost.elements()))
+
+
+def test_pdf_reader_loses_only_page_furniture(corpus_dir):
+    for path in sorted(corpus_dir.glob("*.pdf")):
+        lost = _lost_chars(path, read(path))
+        assert set(lost) <= set("-0123456789"), (path.name, lost)  # the "- N -" folios
+
+
+def test_pdf_fixture_loses_exactly_its_running_heads_and_folios():
+    from conftest import FIXTURES
+
+    path = FIXTURES / "readers" / "report.pdf"
+    furniture = "澜石县数据资源局政务公开专栏" * 2 + "-1-" + "-2-"
+    assert _lost_chars(path, read(path)) == "".join(sorted(furniture))
