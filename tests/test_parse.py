@@ -141,16 +141,43 @@ def test_to_json_is_the_schema_report_object():
 
 # ---------------------------------------------------------------- planted damage
 def test_merged_cell_shift_right_aligned_and_marked():
-    # leading empty cells (a flattened merged label cell) are padding; a row short of one value
-    # is right-aligned and says so
+    # leading empty cells (a flattened merged label cell) are padding; a row of six values that
+    # reads as five applicant columns + their total is right-aligned, and says so
     cells = {"granted": ["", "", "3", "1", "0", "0", "0", "0", "4", ""],
-             "rejected_repeat": ["0", "0", "0", "0", "0", "0"]}
-    r = parse(doc_of(report_text(t3=t3_lines(cells=cells))))
+             "rejected_repeat": ["1", "0", "0", "0", "0", "1"]}
+    t3 = dict(T3, rejected_repeat=[0, 1, 0, 0, 0, 0, 1], unavailable_not_held=[2, -1, 0, 0, 0, 0, 1])
+    r = parse(doc_of(report_text(t3=t3_lines(values=t3, cells=cells))))
     assert values(r.table3, "granted") == [3, 1, 0, 0, 0, 0, 4]
     row = [r.table3.cell("rejected_repeat", c) for c in schema.T3_COLUMN_KEYS]
     assert row[0].how == MISSING and row[0].value is None and "右对齐" in row[0].reason
-    assert all(c.how == ALIGNED and c.value == 0 for c in row[1:])
+    assert [c.value for c in row[1:]] == [1, 0, 0, 0, 0, 1] and all(c.how == ALIGNED for c in row[1:])
     assert any("右对齐" in n for n in r.table3.notes)
+
+
+def test_six_values_that_are_not_five_plus_total_lack_the_total():
+    cells = {"new_received": ["5", "1", "0", "0", "0", "0"]}
+    r = parse(doc_of(report_text(t3=t3_lines(cells=cells))))
+    assert values(r.table3, "new_received") == [5, 1, 0, 0, 0, 0, None]
+    assert r.table3.cell("new_received", "total").how == MISSING
+
+
+def test_full_grid_layout_and_trailing_padding():
+    # a TSV export of the whole grid: every row has three label cells (empty where merged)
+    grid = []
+    for line in t3_lines()[3:]:
+        cells = line.split("\t")
+        labels, vals = cells[:-7], cells[-7:]
+        grid.append("\t".join(labels + [""] * (3 - len(labels)) + vals))
+    grid[0] = "\t".join(grid[0].split("\t")[:-1])  # row 一 without its 总计 cell
+    r = parse(doc_of(report_text(t3=T3_HEADER + grid)))
+    assert values(r.table3, "new_received") == [5, 1, 0, 0, 0, 0, None]
+    assert values(r.table3, "granted") == T3["granted"]
+    # rows padded with empty cells after the values: trailing empties are layout
+    padded = [ln + "\t\t" for ln in t3_lines()[3:]]
+    padded[1] = "\t".join(padded[1].split("\t")[:-3]) + "\t"  # row 二: six values, then padding
+    r = parse(doc_of(report_text(t3=T3_HEADER + padded)))
+    assert values(r.table3, "granted") == T3["granted"]
+    assert values(r.table3, "carried_over") == [1, 0, 0, 0, 0, 0, None]
 
 
 def test_six_value_rows_without_total_header():

@@ -25,6 +25,7 @@ __all__ = ["parse"]
 
 _T3_START = re.compile(r"本列数据|申请人情况|本年新收")
 _T4_START = re.compile(r"行政复议")
+_T4_HEADER = re.compile(r"行政复议\s*\t|结果维持")
 
 
 def parse(path_or_document) -> Report:
@@ -94,6 +95,9 @@ def _tables(report: Report, h: str) -> None:
     t2_hi = max(t2_lo, start_of(3, m3.start() if m3 else n))
     after3 = [s.span[0] for k, s in sec.items() if k >= 4 and s.span[0] > t3_lo]
     t3_hi = min(after3) if after3 else n
+    m4 = _T4_HEADER.search(h, m3.start() if m3 else t3_lo, t3_hi)
+    if m4:  # 表四 printed inside part 三: 表三 ends where its header begins
+        t3_hi = m4.start()
 
     if fmt == schema.FORMAT_LEGACY:
         for t in (report.table2, report.table3, report.table4):
@@ -108,6 +112,14 @@ def _tables(report: Report, h: str) -> None:
     if not _T4_START.search(h, t4_lo, t4_hi) and 4 not in sec:
         t4_lo = t4_hi
     report.table4 = parse_table4(doc, h, t4_lo, t4_hi, fmt)
+    if not report.table4.cells or all(c.value is None for c in report.table4.cells.values()):
+        m4 = _T4_HEADER.search(h, t3_end)
+        if m4:  # not under part 四: look where it is (STRUCT-PARTS-ORDER reports the place)
+            after = [s.span[0] for s in report.sections if s.span[0] > m4.start()]
+            elsewhere = parse_table4(doc, h, m4.start(), min(after) if after else n, fmt)
+            if elsewhere.found and any(c.value is not None for c in elsewhere.cells.values()):
+                elsewhere.notes.append("表四不在第四部分之下")
+                report.table4 = elsewhere
 
 
 class _CallableModule(type(re)):

@@ -83,16 +83,16 @@ def cells_from_reading(pieces: list[Piece], reading: tuple, line_of, reason: str
 def resolve_row(pieces: list[Piece], n: int, line_of, *,
                 check: Callable[[list], bool] | None = None, check_name: str = "",
                 short: Callable[[list[Piece]], RowResult] | None = None,
-                row_line: int | None = None) -> RowResult:
+                row_line: int | None = None, padded: bool = False) -> RowResult:
     """Turn a row's value pieces into ``n`` cells.
 
     ``check`` is the row's own identity (表三 R2, 表四 R4) used to choose among digit splits;
-    ``short`` maps a row that has fewer values than columns and cannot be split."""
-    ps = list(pieces)
+    ``short`` maps a row that has fewer values than columns and cannot be split. ``padded``:
+    the table pads rows with empty cells after the values (see ``trims_padding``), so trailing
+    empty cells are layout, not blanks."""
+    ps = trim_padding(pieces, n)
     notes: list[str] = []
-    while len(ps) > n and ps[0].empty:
-        ps.pop(0)
-    while len(ps) > n and ps[-1].empty:
+    while ps and ps[-1].empty and (padded or len(ps) > n):
         ps.pop()
     if len(ps) > n:
         notes.append(f"本行有{len(ps)}个值（应为{n}个），多出的“{raw_of(ps[n:])}”未计入")
@@ -129,6 +129,26 @@ def resolve_row(pieces: list[Piece], n: int, line_of, *,
     every, more = readings(chunks, n)
     return ambiguous_row(ps, n, every, more, line_of,
                          f"（无一满足{check_name}）" if check else "", notes)
+
+
+def trim_padding(pieces: list[Piece], n: int) -> list[Piece]:
+    """A row with more cells than columns starts with layout cells (a merged label printed as
+    empty cells): drop every empty cell before its first value."""
+    ps = list(pieces)
+    if len(ps) > n:
+        while ps and ps[0].empty:
+            ps.pop(0)
+    return ps
+
+
+def trims_padding(rows: list[list[Piece]], n: int) -> bool:
+    """Whether the table pads rows with empty cells after their values: some row still has more
+    than ``n`` cells once leading layout cells are gone, and only empty ones beyond the n-th."""
+    for pieces in rows:
+        ps = trim_padding(pieces, n)
+        if len(ps) > n and all(p.empty for p in ps[n:]):
+            return True
+    return False
 
 
 def ambiguous_row(ps: list[Piece], n: int, options: list[tuple], truncated: bool, line_of,

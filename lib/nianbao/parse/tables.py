@@ -14,7 +14,8 @@ from .. import schema
 from ..model import ALIGNED, MISSING, READ, Cell, Table
 from ..textnorm import label_key
 from .digits import group_sum_check, row_choices, solve_jointly
-from .rows import RowResult, fmt_reading, leading_aligned, resolve_row, right_aligned, set_reading
+from .rows import (RowResult, fmt_reading, leading_aligned, resolve_row, right_aligned, set_reading,
+                   trims_padding)
 from .scan import Anchor, Squeezed, chunks, is_cjk, place_anchors
 from .version import table_format
 
@@ -146,15 +147,30 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
 
     def short_for(row_line):
         def short(ps):
-            if len(ps) == 6 and not has_total:
-                return leading_aligned(ps, 7, doc.line_of, row_line,
-                                       "表头无“总计”列，本行只有6个数：按申请人六列读取，总计缺失")
+            if len(ps) == 6:
+                vals = [p.chunk.value for p in ps]
+                if not has_total:
+                    return leading_aligned(ps, 7, doc.line_of, row_line,
+                                           "表头无“总计”列，本行只有6个数：按申请人六列读取，总计缺失")
+                if None in vals or vals[5] != sum(vals[:5]) or not any(vals):
+                    return leading_aligned(ps, 7, doc.line_of, row_line,
+                                           "本行只有6个数，且末位不是前五个数之和（不像缺了“自然人”）："
+                                           "按申请人六列读取，总计缺失")
             return right_aligned(ps, 7, doc.line_of, row_line)
         return short
 
-    for a, pieces, seg_end in _segments(doc, h, anchors, hi):
+    grid = _grid_start(h, [a for a in anchors if a.key], 7 if has_total else 6)
+    if grid is not None:
+        table.notes.append(f"表格按完整网格输出（合并单元格留空）：每行前{grid}格为标签区")
+    segments = []
+    for a, pieces, _ in _segments(doc, h, anchors, hi):
+        if grid is not None:
+            pieces = _after_cell(h, a.start, grid, pieces)
+        segments.append((a, pieces))
+    padded = trims_padding([p for _, p in segments], 7)
+    for a, pieces in segments:
         row_line = doc.line_of(a.start)
-        res = _t3_row(pieces, doc, row_line, short_for(row_line))
+        res = _t3_row(pieces, doc, row_line, short_for(row_line), padded)
         if a.key in results:
             continue
         results[a.key] = res
@@ -187,9 +203,52 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     return table
 
 
-def _t3_row(pieces, doc, row_line, short) -> RowResult:
+def _line_cells(h: str, pos: int) -> tuple[int, list[str]]:
+    """(offset of the line start, the tab cells of the line holding ``pos``)."""
+    a = h.rfind("\n", 0, pos) + 1
+    b = h.find("\n", pos)
+    return a, h[a:len(h) if b < 0 else b].split("\t")
+
+
+def _grid_start(h: str, rows: list[Anchor], n: int) -> int | None:
+    """The number of label cells per row when the table is printed on its full grid (merged
+    positions as empty cells, the way a spreadsheet or a TSV export prints it): then the values
+    of every row start at the same cell, and an empty cell before them is layout, not a blank.
+    None when the rows do not share one layout (Word-style text prints a merged cell once)."""
+    layouts = []
+    for a in rows:
+        _, cells = _line_cells(h, a.start)
+        if len(cells) < 2:
+            return None
+        layouts.append(cells)
+    widths = [len(c) for c in layouts]
+    width = max(set(widths), key=widths.count)
+    start = width - n
+    if start < 1:
+        return None
+    full = [c for c in layouts if len(c) == width]
+    if len(full) < 0.8 * len(layouts):
+        return None
+    for cells in full:
+        if any(re.search(r"\d", c) and not re.match(r"\s*\d\s*[.、．]", c) for c in cells[:start]):
+            return None  # a value among the label cells: not a grid layout
+        if any(re.search(r"[\u4e00-\u9fff]", c) for c in cells[start:]):
+            return None
+    return start
+
+
+def _after_cell(h: str, label_start: int, k: int, pieces):
+    """Drop the pieces that lie in the first ``k`` cells of the label's line (layout cells)."""
+    line_lo, cells = _line_cells(h, label_start)
+    cut = line_lo + sum(len(c) + 1 for c in cells[:k])
+    line_hi = line_lo + len("\t".join(cells))
+    return [p for p in pieces if not (line_lo <= p.start < line_hi and p.start < cut)]
+
+
+def _t3_row(pieces, doc, row_line, short, padded=False) -> RowResult:
     return resolve_row(pieces, 7, doc.line_of, check=group_sum_check(R2_GROUPS),
-                       check_name="“总计=六类申请人之和”", short=short, row_line=row_line)
+                       check_name="“总计=六类申请人之和”", short=short, row_line=row_line,
+                       padded=padded)
 
 
 def _by_value_lines(doc, h: str, lo: int, hi: int, specs, fmt: str,
