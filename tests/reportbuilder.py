@@ -194,3 +194,22 @@ def set_cell(report: Report, table: str, row: str, col: str, value, how: str = "
     c = Cell(value, how, raw if how != "missing" else None, line, None, reason)
     t.cells[(row, col)] = c
     return c
+
+
+#: The rule modules these tests cover (the narrative/prose rules are tested by their own suite).
+MY_RULE_MODULES = {f"nianbao.rules.{m}" for m in ("meta", "structure", "table2", "table3",
+                                                  "table4", "citation")}
+
+
+def my_rule_ids() -> set[str]:
+    from nianbao.rules.registry import all_rules
+
+    return {r.id for r in all_rules() if r.func.__module__ in MY_RULE_MODULES}
+
+
+def only_my_rules() -> dict:
+    """A configuration that disables every other rule, so counts here do not depend on them."""
+    from nianbao.rules.registry import all_rules
+
+    mine = my_rule_ids()
+    return {"disabled": sorted(r.id for r in all_rules() if r.id not in mine)}

@@ -148,13 +148,16 @@ def check_relations(rule_id: str, report: Report, t: Table, rels: list[Relation]
     A broken relation that rests on cells the parser placed by position (``aligned``: the row
     printed fewer values than columns) is a warning, not an error: with a mangled text layer the
     placement itself may be what is wrong, and an error must be a defect of the report."""
-    out, blocked, skipped_all = [], [], []
+    out, blocked, skipped_all, seen = [], [], [], set()
     for rel in rels:
         a, b = total(t, rel.lhs), total(t, rel.rhs)
         rec = a.recovered + b.recovered
         if a.value is None or b.value is None:
             blocked.append(rel.desc)
-            skipped_all.extend(x for x in a.skipped + b.skipped if x not in skipped_all)
+            for x in a.skipped + b.skipped:
+                if (x["row"], x["column"]) not in seen:
+                    seen.add((x["row"], x["column"]))
+                    skipped_all.append(x)
             continue
         if abs(a.value - b.value) < 1e-9:
             continue

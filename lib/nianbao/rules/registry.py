@@ -61,7 +61,13 @@ def all_rules() -> list[Rule]:
 
         load_all()
         _loaded = True
-    return sorted(RULES.values(), key=lambda r: (FAMILY_ORDER.index(r.family), r.id))
+    global _sorted
+    if _sorted is None or _sorted[0] is not RULES or len(_sorted[1]) != len(RULES):
+        _sorted = (RULES, sorted(RULES.values(), key=lambda r: (FAMILY_ORDER.index(r.family), r.id)))
+    return list(_sorted[1])
+
+
+_sorted: tuple[dict, list[Rule]] | None = None  # (the registry it was made from, the order)
 
 
 FAMILY_ORDER = ["meta", "structure", "table2", "table3", "table4", "text", "narrative"]

@@ -9,6 +9,7 @@ it is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -20,6 +21,7 @@ _LEAD = re.compile(rf"^(?:{_NUM}|{'|'.join(_GROUPS)})")
 _NUM_ONLY = re.compile(rf"^{_NUM}")
 
 
+@lru_cache(maxsize=8192)
 def core(label: str, strip_groups: bool = False) -> str:
     """The label's wording key: ``label_key`` without leading numbering (and, for 表三 item
     rows, without the group caption printed before the item)."""
