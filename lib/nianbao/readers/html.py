@@ -29,7 +29,6 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "figcaption", "hr", "form", "fieldset", "table", "tbody", "thead", "tfoot", "tr", "td",
           "th", "caption", "body", "html", "header", "footer", "aside"}
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_CHAR = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 _WRAP_BETWEEN_CJK = re.compile(rf"(?<={_CJK_CHAR})[ \t\r]*\n\s*(?={_CJK_CHAR})")
 _SPACE = re.compile(r"\s+")  # str \s includes the no-break and ideographic spaces
@@ -87,33 +86,40 @@ def _drop_tree(el) -> None:
 
 # ---------------------------------------------------------------- finding the article body
 _string = etree.XPath("string()", smart_strings=False)
-_link_texts = etree.XPath(".//a//text()", smart_strings=False)
 _PARSER = etree.HTMLParser(remove_pis=True, no_network=True, huge_tree=True)
 
 
-def _weight(texts) -> int:
-    """How much Chinese text: UTF-8 spends two extra bytes on each CJK character, none on
-    ASCII, so this is about twice the CJK count, computed without a regex over the page."""
-    s = "".join(texts)
-    return len(s.encode("utf-8")) - len(s)
+def _weight(s: str | None) -> int:
+    """How much Chinese text: UTF-8 spends two extra bytes on each CJK character and none on
+    ASCII, so this is about twice the CJK count, without a regex over the page."""
+    return len(s.encode("utf-8")) - len(s) if s else 0
 
 
-def _count(el) -> int:
-    """Chinese text under ``el``, not counting link text (menus, breadcrumbs and lists of
-    related articles are links)."""
-    n = _weight(_string(el))
-    return n - _weight(_link_texts(el)) if n else 0
+def _weights(root) -> dict:
+    """Chinese text under each element, bottom-up in one pass; link text counts nothing
+    (menus, breadcrumbs and lists of related articles are links)."""
+    w: dict = {}
+    for _, el in etree.iterwalk(root, events=("end",)):
+        if el.tag == "a" or not isinstance(el.tag, str):
+            w[el] = 0
+            continue
+        n = _weight(el.text)
+        for child in el:
+            n += w.get(child, 0) + _weight(child.tail)
+        w[el] = n
+    return w
 
 
 def article_root(root):
     """The deepest element that still holds most (≥ 60 %) of its parent's counted text."""
-    node, total = root, _count(root)
-    while total:
-        counted = [(c, _count(c)) for c in node if _tag(c) and _tag(c) not in _CHROME]
-        best, n = max(counted, key=lambda x: x[1], default=(None, 0))
-        if best is None or n < 0.6 * total or _tag(best) in ("tr", "td", "th", "tbody", "table"):
+    w = _weights(root)
+    node = root
+    while w[node]:
+        kids = [c for c in node if _tag(c) and _tag(c) not in _CHROME]
+        best = max(kids, key=w.__getitem__, default=None)
+        if best is None or w[best] < 0.6 * w[node] or _tag(best) in ("tr", "td", "th", "tbody", "table"):
             return node
-        node, total = best, n
+        node = best
     return node
 
 
