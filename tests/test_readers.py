@@ -359,3 +359,21 @@ def test_ofd_is_refused_by_name(tmp_path):
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("OFD.xml", "<ofd:OFD/>")
     _one_line_error(path, "OFD")
+
+
+def test_utf8_with_a_damaged_byte_stays_utf8(tmp_path):
+    data = bytearray((R / "report-utf8.txt").read_bytes())
+    data[data.index("总体".encode()) + 1] = 0xFF  # break one character
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(bytes(data))
+    doc = read(path)
+    assert doc.meta["encoding"].startswith("utf-8") and "replaced" in doc.meta["encoding"]
+    assert doc.lines[0] == BODY_LINES[0]  # not GB18030 mojibake
+    assert "\ufffd" in doc.lines[2]
+
+
+def test_truncated_utf8_stays_utf8(tmp_path):
+    data = (R / "report-utf8.txt").read_bytes()
+    path = tmp_path / "cut.txt"
+    path.write_bytes(data[:data.index("。".encode()) + 1])  # cut inside the next character
+    assert read(path).lines[0] == BODY_LINES[0]

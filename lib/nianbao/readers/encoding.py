@@ -66,8 +66,24 @@ def _decode(data: bytes, declared: str | None) -> tuple[str | None, str]:
         try:
             return data.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
+            if enc == "utf-8":
+                damaged = _damaged_utf8(data)
+                if damaged:
+                    return damaged
             continue
     return _guess(data)
+
+
+def _damaged_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few bad bytes (a truncated download, one corrupted byte) is still UTF-8:
+    GB18030 would accept most UTF-8 byte pairs and turn the whole file into mojibake, so a
+    handful of errors among many valid multi-byte characters keeps UTF-8, with U+FFFD marks."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    wide = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    if wide >= 20 and bad <= max(3, wide // 200):
+        return text, f"utf-8 ({bad} undecodable bytes replaced)"
+    return None
 
 
 def _canonical(name: str) -> str | None:
