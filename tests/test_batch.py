@@ -217,6 +217,14 @@ def test_inputs_untouched_and_no_temp_files(run):
     assert leftovers == []
 
 
+def test_overview_page_is_made_and_linked(run):
+    data = json.loads((run["out"] / "manifest.json").read_text(encoding="utf-8"))
+    assert data["run"]["overview_error"] is None
+    page = (run["out"] / "overview.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page
+    assert 'href="overview.html"' in (run["out"] / "index.html").read_text(encoding="utf-8")
+
+
 def test_manifest_records_what_produced_each_result(run):
     data = json.loads((run["out"] / "manifest.json").read_text(encoding="utf-8"))
     assert data["complete"] is True
@@ -278,7 +286,7 @@ def test_rerun_skips_everything_then_force_reruns(run):
     assert "up to date" in proc.stdout
 
     proc, _ = run_cli(run["in"], "--out", out, "--no-progress", "--force", "--only", "hostile*",
-                      *run["nb"])
+                      "--no-overview", *run["nb"])
     m = manifest(out)
     assert not m["hostile.txt"]["skipped"]
     assert all(r["skipped"] for n, r in m.items() if n != "hostile.txt")  # still listed
@@ -289,7 +297,7 @@ def test_changed_input_is_rerun(tmp_path, run):
     inp, out = tmp_path / "in", tmp_path / "out"
     make_inputs(inp, n_good=2, hostile=False, garbage=False)
     nb = stand_in_notebook(tmp_path / "stand_in.ipynb")  # batch mechanics only: keep it quick
-    args = (inp, "--out", out, "--no-progress", "--jobs", 2, "--notebook", nb)
+    args = (inp, "--out", out, "--no-progress", "--jobs", 2, "--notebook", nb, "--no-overview")
     assert run_cli(*args)[0].returncode == 0
     first = manifest(out)
     victim = sorted(first)[0]
@@ -306,7 +314,8 @@ def test_timeout_kills_one_report_not_the_batch(tmp_path):
     inp, out = tmp_path / "in", tmp_path / "out"
     make_inputs(inp, n_good=1, hostile=False, garbage=False)
     nb = stand_in_notebook(tmp_path / "slow.ipynb", sleep=60)
-    proc, secs = run_cli(inp, "--out", out, "--no-progress", "--timeout", 3, "--notebook", nb)
+    proc, secs = run_cli(inp, "--out", out, "--no-progress", "--timeout", 3, "--notebook", nb,
+                         "--no-overview")
     assert proc.returncode == 1
     (rec,) = manifest(out).values()
     assert rec["status"] == "timeout" and "3" in rec["error"]

@@ -154,14 +154,19 @@ def _project_km_class():
     return kernel_manager_class()
 
 
-def warm_worker() -> None:
-    """Pool initializer: import the heavy modules once per worker process, not per report."""
+def warm_worker(fork: bool = False) -> None:
+    """Pool initializer: import the heavy modules once per worker process, not per report, and
+    start the kernel zygote (it preloads in parallel)."""
     import logging
 
     logging.getLogger("papermill").setLevel(logging.ERROR)  # "unknown parameter" chatter
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
+    if fork:
+        from .kernel_fork import zygote
+
+        zygote()
     from . import export  # noqa: F401  (nbconvert)
 
     _project_km_class()
@@ -302,12 +307,14 @@ def run_report(task: dict) -> dict:
 # ---------------------------------------------------------------- the run (in the parent)
 
 
-def _load_manifest(out_dir: Path) -> dict:
+def _load_manifest(out_dir: Path) -> tuple[dict, dict]:
+    """(records by id, run info) of the previous run; empty when there is none."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {r["id"]: r for r in data.get("reports", []) if isinstance(r, dict) and "id" in r}
-    except (OSError, ValueError, AttributeError):
-        return {}
+        return ({r["id"]: r for r in data.get("reports", []) if isinstance(r, dict) and "id" in r},
+                data.get("run") or {})
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}, {}
 
 
 def _up_to_date(prev: dict | None, task: dict, out_dir: Path) -> bool:
@@ -328,13 +335,13 @@ def _has_outputs(rec: dict, out_dir: Path) -> bool:
     return all(k in outs and (out_dir / outs[k]).is_file() for k in need)
 
 
-def _executor(executor: str, jobs: int, scheduler: str | None):
+def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool):
     """(executor, closer): a process pool, or a Dask client's concurrent.futures executor."""
     if executor == "local":
         import multiprocessing as mp
 
         pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
-                                      initializer=warm_worker)
+                                      initializer=warm_worker, initargs=(fork,))
         return pool, lambda cancel=False: pool.shutdown(wait=not cancel, cancel_futures=cancel)
     try:
         from dask.distributed import Client, LocalCluster
@@ -348,7 +355,7 @@ def _executor(executor: str, jobs: int, scheduler: str | None):
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
-    client.run(warm_worker)
+    client.run(warm_worker, fork)
 
     def close(cancel=False):
         client.close()
@@ -412,7 +419,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "executor": executor, "jobs": jobs, "timeout": timeout,
                 "fork_kernels": fork_kernels}
     tool = canonical_hash([__version__, run_info["notebook_sha256"]])
-    prev = _load_manifest(out_dir)
+    prev, prev_run = _load_manifest(out_dir)
     records: dict[str, dict] = {}
     tasks = []
     for path, rid in assign_ids(files).items():
@@ -442,7 +449,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
     if tasks:
         from tqdm import tqdm
 
-        pool, close = _executor(executor, min(jobs, len(tasks)), scheduler)
+        pool, close = _executor(executor, min(jobs, len(tasks)), scheduler, fork_kernels)
         bar = tqdm(total=len(tasks), unit="report", desc="nianbao batch",
                    disable=not (progress and sys.stderr.isatty()))
         cancel = True
@@ -466,7 +473,13 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
             bar.close()
             close(cancel)
     write_atomic(out_dir / MANIFEST, _dumps(manifest(True)))  # the overview reads it
-    overview_error = run_overview(out_dir, timeout) if overview else "not requested"
+    if not overview:
+        overview_error = "not requested"
+    elif not tasks and prev_run.get("overview_error") is None \
+            and set(prev) == set(records) and (out_dir / "overview.html").is_file():
+        overview_error = None  # nothing changed since it was made
+    else:
+        overview_error = run_overview(out_dir, timeout)
     run_info["overview_error"] = overview_error
     data = manifest(True)
     write_site(out_dir, data, overview=overview_error is None)
@@ -509,7 +522,9 @@ def run_batch_cli(args) -> int:
     data = run_batch(args.input_dir, args.out, jobs=args.jobs, only=args.only, limit=args.limit,
                      config=args.config, executor=args.executor, scheduler=args.scheduler,
                      timeout=args.timeout, force=args.force, progress=not args.no_progress,
-                     notebook=getattr(args, "notebook", None))
+                     notebook=getattr(args, "notebook", None),
+                     overview=not getattr(args, "no_overview", False),
+                     fork_kernels=not getattr(args, "no_fork", False))
     out_dir = Path(args.out).resolve()
     sys.stdout.write(summary_text(data, out_dir) + "\n")
     return 1 if any(r["status"] in FAILED_STATUSES for r in data["reports"]) else 0

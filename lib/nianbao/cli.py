@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--force", action="store_true", help="rerun reports that are up to date")
     sb.add_argument("--no-progress", action="store_true")
     sb.add_argument("--notebook", help="the audit notebook (default notebooks/audit_report.ipynb)")
+    sb.add_argument("--no-overview", action="store_true", help="skip the batch overview page")
+    sb.add_argument("--no-fork", action="store_true",
+                    help="start each kernel from scratch instead of forking a preloaded one")
     sb.set_defaults(func=cmd_batch)
     return p
 

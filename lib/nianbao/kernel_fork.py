@@ -106,11 +106,14 @@ class Zygote:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL, text=True, env=env)
         self.lock = threading.Lock()
-        if self.proc.stdout.readline().strip() != "ready":
-            raise OSError("the kernel zygote did not start")
+        self.ready = False  # it preloads while the worker does other things
 
     def spawn(self, args: list[str], env: dict, cwd: str | None) -> int:
         with self.lock:
+            if not self.ready:
+                if self.proc.stdout.readline().strip() != "ready":
+                    raise OSError("the kernel zygote did not start")
+                self.ready = True
             self.proc.stdin.write(json.dumps({"args": args, "env": env, "cwd": cwd}) + "\n")
             self.proc.stdin.flush()
             line = self.proc.stdout.readline()
