@@ -377,3 +377,8 @@ def test_truncated_utf8_stays_utf8(tmp_path):
     path = tmp_path / "cut.txt"
     path.write_bytes(data[:data.index("。".encode()) + 1])  # cut inside the next character
     assert read(path).lines[0] == BODY_LINES[0]
+
+
+def test_pdf_fake_bold_glyphs_are_read_once():
+    doc = read(R / "fake-bold.pdf")
+    assert doc.lines == ["澜石县数据资源局2023年政府信息公开工作年度报告", "一、总体情况"]

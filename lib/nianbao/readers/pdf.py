@@ -138,6 +138,8 @@ def _pdf_string(value) -> str:
 
 # ---------------------------------------------------------------- one page
 def _page_items(page, index: int) -> list[_Item]:
+    # WPS and some printers fake bold by printing each glyph twice, a fraction of a point apart
+    page = page.dedupe_chars(tolerance=1)
     rows, regions = [], []
     for table in page.find_tables():
         rows.extend(_table_rows(table, index, regions))
