@@ -86,6 +86,7 @@ _ZERO_RE = [(re.compile(_NEG + _NEG_VERB + r"[^。；;，,\n\d]{0,22}?(?:" + obj
 _ZERO_SUFFIX = re.compile(r"(行政复议|行政诉讼|依申请公开|信息公开申请|申请)[^。；;，,\n\d]{0,10}?(?:均为|为|是)(?:零|0)(?![\d.])")
 _SUFFIX_KEYS = {"行政复议": ("review.total",), "行政诉讼": ("suit.total",), "依申请公开": ("apply.new",),
                 "信息公开申请": ("apply.new",), "申请": ("apply.new",)}
+_MAYBE_ZERO = re.compile(r"未|没有|无|为零|为0|是零|维持|胜诉")
 _ALL_UPHELD = re.compile(r"(?:均|全部|皆|都)(?:获|被|予以|得到)?(?:维持|胜诉)")
 
 
@@ -122,7 +123,9 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
     """The claims of one sentence (``sent.text`` is half-width, offsets from ``sent.start``)."""
     s = sent.text
     claims: list[Claim] = []
-    qs = [q for q in quantities(s)]
+    qs = quantities(s)
+    if not qs and not _MAYBE_ZERO.search(s):
+        return claims
     cue_hits = []
     for m, rx in _CUES:
         for h in rx.finditer(s):

@@ -152,7 +152,11 @@ _SPACE_AROUND = re.compile(r"[ \t\n]+")
 
 
 def _compact(norm: str, a: int, b: int) -> tuple[str, tuple[int, ...]]:
-    """Drop line breaks and the spaces next to CJK or digits; keep the offsets."""
+    """Drop line breaks and the spaces next to CJK or digits; keep the offsets (an empty index
+    means the text is the slice itself, the common case for crawler and HTML text)."""
+    piece = norm[a:b]
+    if " " not in piece and "\t" not in piece and "\n" not in piece:
+        return piece, ()
     chars, index = [], []
     for i in range(a, b):
         ch = norm[i]
@@ -187,10 +191,14 @@ def _add(out, report, doc, norm, a, b):
     if not norm[a:b].strip():
         return
     text, index = _compact(norm, a, b)
-    text = text.strip()
-    if not text or not is_prose(text):
+    stripped = text.strip()
+    if not stripped or not is_prose(stripped):
         return
-    lead = next(i for i, ch in enumerate(index) if not norm[ch].isspace())
-    index = index[lead:lead + len(text)]
-    start, end = index[0], index[-1] + 1
+    lead = len(text) - len(text.lstrip())
+    if index:
+        index = index[lead:lead + len(stripped)]
+        start, end = index[0], index[-1] + 1
+    else:
+        start, end = a + lead, a + lead + len(stripped)
+    text = stripped
     out.append(Sentence(start, end, text, doc.line_of(start), _section_of(report, start), index))
