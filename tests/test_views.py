@@ -9,7 +9,7 @@ import matplotlib
 import pytest
 from lxml import html as lhtml
 from matplotlib.figure import Figure
-from reportbuilder import clean_report, set_cell
+from reportbuilder import AGENCY, clean_report, set_cell
 
 from nianbao import InputError, charts, fonts, overview, schema, views
 from nianbao.audit import audit
@@ -258,3 +258,18 @@ def test_a_normalized_quote_is_found_and_narrowed_to_the_printed_wording():
     res.findings[0].actual = None  # without a wording to narrow to, the whole quote is marked
     marks = lhtml.fromstring(views.evidence(res)._repr_html_()).xpath("//mark")
     assert " ".join(marks[0].text_content().split()) == quote
+
+
+def test_an_empty_batch_still_renders(tmp_path):
+    (tmp_path / "manifest.json").write_text('{"reports": []}', encoding="utf-8")
+    b = overview.load_batch(tmp_path)
+    assert b.reports.empty and b.findings.empty
+    page = overview.batch_overview(b)._repr_html_()
+    assert "报告 0 份" in page and "批次中没有发现" in page
+    assert overview.family_chart(b).png.startswith(b"\x89PNG")
+
+
+def test_without_a_manifest_every_result_json_is_a_report(tmp_path):
+    views.write_result(audit(clean_report(2021)), str(tmp_path / "a" / "result.json"))
+    b = overview.load_batch(tmp_path)
+    assert list(b.reports["agency"]) == [AGENCY] and list(b.reports["status"]) == ["ok"]
