@@ -373,39 +373,57 @@ def _on_request(spec: Spec, r: random.Random) -> str:
     return pre + out + _review_sentence(spec)
 
 
-def _management(spec: Spec, r: random.Random) -> str:
-    s = spec.short
-    return r.choice([
-        f"{s}落实公文公开属性源头认定机制，拟制公文时同步明确主动公开、依申请公开或不予公开属性，"
-        f"发布前执行保密审查和个人信息保护审查，对现行有效的规范性文件开展清理并集中公布结果。",
-        f"{s}完善政府信息发布审核制度，坚持先审查、后公开，一事一审；对政策文件实行动态更新，"
-        f"及时标注失效、废止情况，确保公开内容准确完整。",
-        f"{s}建立政府信息管理台账，对发文登记、属性认定、审核发布、归档各环节逐件留痕，"
-        f"按季度对已公开信息进行抽查，发现错漏及时更正。",
-    ])
+#: Alternative wordings per paragraph; ``{s}`` is the agency's short name, ``{portal}`` its portal.
+VARIANTS = {
+    "management": [
+        "{s}落实公文公开属性源头认定机制，拟制公文时同步明确主动公开、依申请公开或不予公开属性，"
+        "发布前执行保密审查和个人信息保护审查，对现行有效的规范性文件开展清理并集中公布结果。",
+        "{s}完善政府信息发布审核制度，坚持先审查、后公开，一事一审；对政策文件实行动态更新，"
+        "及时标注失效、废止情况，确保公开内容准确完整。",
+        "{s}建立政府信息管理台账，对发文登记、属性认定、审核发布、归档各环节逐件留痕，"
+        "按季度对已公开信息进行抽查，发现错漏及时更正。",
+    ],
+    "platform": [
+        "{s}以{portal}政府信息公开专栏为第一平台，优化栏目设置，完善站内检索，"
+        "政务新媒体与网站内容同步更新，政务服务大厅设置查阅点方便群众查询。",
+        "{s}加强政府信息公开专栏日常维护，按月检查栏目更新和链接有效性，"
+        "整合办事指南和政策解读，提升信息查找的便利程度。",
+        "{s}依托{portal}集约化平台发布信息，停用了功能重复的旧栏目，"
+        "在专栏首页设置常用文件和办事服务入口，并同步在政务新媒体推送重要政策。",
+    ],
+    "oversight": [
+        "{s}调整了政务公开工作领导小组，明确分管领导和专人负责，组织业务培训两次，"
+        "将政府信息公开工作纳入内部绩效考核。",
+        "{s}制定年度政务公开工作任务清单，逐项明确责任科室和完成时限，定期开展自查并通报整改情况。",
+        "{s}将政务公开纳入干部教育培训内容，对信息发布实行科室初审、办公室复审、分管领导终审，"
+        "并在门户网站公布监督电话，接受社会监督。",
+    ],
+    "problems": [
+        "存在的主要问题：一是部分栏目更新频率不均衡，个别办事指南内容与实际办理要求不一致；"
+        "二是政策解读形式较为单一，图解和视频解读数量偏少；三是工作人员业务能力有待提升。",
+        "存在的主要问题：一是基层业务科室对公开属性认定把握不够准确；"
+        "二是依申请公开答复文书的说理还不够充分；三是网站检索功能对附件内容的覆盖不足。",
+    ],
+    "measures": [
+        "改进措施：一是建立栏目更新台账，每月核对办事指南并及时修订；二是增加图解、问答等解读形式，"
+        "重要政策做到解读材料与文件同步上网；三是每半年组织一次业务培训。上年度报告中提出的栏目分类不清问题，"
+        "{s}已通过栏目重新梳理完成整改。",
+        "改进措施：一是编制公开属性认定指引，由办公室对科室拟制的公文逐件复核；二是完善答复文书范本，"
+        "统一法律依据和救济途径的表述；三是协调网站运维单位改进附件检索。上年度发现的链接失效问题已全部整改。",
+    ],
+    "other": [
+        "{s}按照年度政务公开工作要点逐项落实各项任务，人大代表建议和政协提案办理复文已按规定公开。",
+        "{s}持续推进基层政务公开标准化规范化，公开事项目录已按要求动态调整。",
+    ],
+}
 
 
-def _platform(spec: Spec, r: random.Random) -> str:
-    s = spec.short
-    return r.choice([
-        f"{s}以{spec.portal}政府信息公开专栏为第一平台，优化栏目设置，完善站内检索，"
-        f"政务新媒体与网站内容同步更新，政务服务大厅设置查阅点方便群众查询。",
-        f"{s}加强政府信息公开专栏日常维护，按月检查栏目更新和链接有效性，"
-        f"整合办事指南和政策解读，提升信息查找的便利程度。",
-        f"{s}依托{spec.portal}集约化平台发布信息，停用了功能重复的旧栏目，"
-        f"在专栏首页设置常用文件和办事服务入口，并同步在政务新媒体推送重要政策。",
-    ])
+def _pick(key: str, spec: Spec, r: random.Random) -> str:
+    return r.choice(VARIANTS[key]).format(s=spec.short, portal=spec.portal)
 
 
 def _oversight(spec: Spec, r: random.Random) -> str:
-    s = spec.short
-    base = r.choice([
-        f"{s}调整了政务公开工作领导小组，明确分管领导和专人负责，组织业务培训两次，"
-        f"将政府信息公开工作纳入内部绩效考核。",
-        f"{s}制定年度政务公开工作任务清单，逐项明确责任科室和完成时限，定期开展自查并通报整改情况。",
-        f"{s}将政务公开纳入干部教育培训内容，对信息发布实行科室初审、办公室复审、分管领导终审，"
-        f"并在门户网站公布监督电话，接受社会监督。",
-    ])
+    base = _pick("oversight", spec, r)
     if spec.kind == "government":
         base += ("政府信息公开工作考核纳入年度综合考核体系，通过网上评议和政务服务满意度评价开展社会评议，"
                  "全年未发生需要责任追究的情形。")
@@ -413,22 +431,7 @@ def _oversight(spec: Spec, r: random.Random) -> str:
 
 
 def _problems(spec: Spec, r: random.Random) -> list[str]:
-    s = spec.short
-    return [
-        r.choice([
-            "存在的主要问题：一是部分栏目更新频率不均衡，个别办事指南内容与实际办理要求不一致；"
-            "二是政策解读形式较为单一，图解和视频解读数量偏少；三是工作人员业务能力有待提升。",
-            "存在的主要问题：一是基层业务科室对公开属性认定把握不够准确；"
-            "二是依申请公开答复文书的说理还不够充分；三是网站检索功能对附件内容的覆盖不足。",
-        ]),
-        r.choice([
-            f"改进措施：一是建立栏目更新台账，每月核对办事指南并及时修订；二是增加图解、问答等解读形式，"
-            f"重要政策做到解读材料与文件同步上网；三是每半年组织一次业务培训。上年度报告中提出的栏目分类不清问题，"
-            f"{s}已通过栏目重新梳理完成整改。",
-            f"改进措施：一是编制公开属性认定指引，由办公室对科室拟制的公文逐件复核；二是完善答复文书范本，"
-            f"统一法律依据和救济途径的表述；三是协调网站运维单位改进附件检索。上年度发现的链接失效问题已全部整改。",
-        ]),
-    ]
+    return [_pick("problems", spec, r), _pick("measures", spec, r)]
 
 
 def _other(spec: Spec, r: random.Random) -> list[str]:
@@ -438,10 +441,7 @@ def _other(spec: Spec, r: random.Random) -> list[str]:
                f"未收取信息处理费。")
     else:
         fee = f"本年度{s}在提供政府信息时未向申请人收取任何费用。"
-    return [fee, r.choice([
-        f"{s}按照年度政务公开工作要点逐项落实各项任务，人大代表建议和政协提案办理复文已按规定公开。",
-        f"{s}持续推进基层政务公开标准化规范化，公开事项目录已按要求动态调整。",
-    ])]
+    return [fee, _pick("other", spec, r)]
 
 
 # ------------------------------------------------------------------ tables as grids
@@ -530,8 +530,9 @@ def build(spec: Spec) -> Doc:
     heads = {s.number: s.heading for s in schema.SECTIONS}
     blocks.append(P(heads[1], "heading", 1))
     for sub, key, fn in (("（一）主动公开", "proactive", _proactive), ("（二）依申请公开", "on_request", _on_request),
-                         ("（三）政府信息管理", "management", _management),
-                         ("（四）政府信息公开平台建设", "platform", _platform), ("（五）监督保障", "oversight", _oversight)):
+                         ("（三）政府信息管理", "management", lambda sp, rr: _pick("management", sp, rr)),
+                         ("（四）政府信息公开平台建设", "platform", lambda sp, rr: _pick("platform", sp, rr)),
+                         ("（五）监督保障", "oversight", _oversight)):
         blocks += [P(sub, "subheading", 1, key + "_head"), P(fn(spec, r), "para", 1, key)]
     blocks += [P(heads[2], "heading", 2), grid_table2(spec.table2, spec.table2_format or spec.format)]
     blocks += [P(heads[3], "heading", 3), grid_table3(spec.table3, spec.format)]
@@ -912,10 +913,31 @@ def _d_late(doc, spec):
     spec.published = f"{spec.year + 1}-{'03-15' if spec.kind == 'department' else '05-06'} 10:00"
 
 
-@defect("t2-label-variant", ["T2-LABELS"])
-def _d_t2_variant(doc, spec):
-    """表二 row 行政规范性文件 printed with the old wording 规范性文件."""
-    _label(doc, "table2", "行政规范性文件", "规范性文件")
+def _simple(name: str, rule: str, doc: str, table: str, label: tuple[str, str] | None = None,
+            cell: tuple[str, str, object] | None = None, bump: tuple[tuple[str, str], ...] = (),
+            also: tuple[str, ...] = ()) -> None:
+    """Register a defect that only rewrites one printed label or one cell, or adds 1 to cells."""
+    def apply(d, spec):
+        if label:
+            _label(d, table, *label)
+        if cell:
+            _set(d, table, *cell)
+        for row, col in bump:
+            _set(d, table, row, col, _get(d, table, row, col) + 1)
+    apply.__doc__ = doc
+    defect(name, [rule], also=also)(apply)
+
+
+_simple("t2-label-variant", "T2-LABELS", "表二 row 行政规范性文件 printed with the old wording 规范性文件.",
+        "table2", label=("行政规范性文件", "规范性文件"))
+_simple("t2-negative", "T2-TYPES", "A negative count in 表二 (行政强制 −2).", "table2",
+        cell=("coercion", "decisions", -2))
+_simple("t2-decimal", "T2-TYPES", "A decimal count in 表二 (行政许可 2.5).", "table2",
+        cell=("licensing", "decisions", "2.5"))
+_simple("t3-header-social", "T3-HEADER", "表三 applicant column printed 社会组织 instead of 社会公益组织.",
+        "table3", label=("社会公益组织", "社会组织"))
+_simple("t3-row-wording", "T3-ROWS", "表三 row 2.其他法律行政法规禁止公开 printed as 2.其他法律法规禁止公开.",
+        "table3", label=("2.其他法律行政法规禁止公开", "2.其他法律法规禁止公开"))
 
 
 @defect("t2-missing-block", ["T2-LABELS"])
@@ -933,18 +955,6 @@ def _d_t2_unit(doc, spec):
     _set(doc, "table2", "fees", "amount_wan", "0")
 
 
-@defect("t2-negative", ["T2-TYPES"])
-def _d_t2_neg(doc, spec):
-    """A negative count in 表二 (行政强制 −2)."""
-    _set(doc, "table2", "coercion", "decisions", -2)
-
-
-@defect("t2-decimal", ["T2-TYPES"])
-def _d_t2_dec(doc, spec):
-    """A decimal count in 表二 (行政许可 2.5)."""
-    _set(doc, "table2", "licensing", "decisions", "2.5")
-
-
 @defect("t2-r7", ["T2-R7"], phase="spec")
 def _d_t2_r7(doc, spec):
     """行政规范性文件: 制发 6 > 现行有效 3 + 废止 1."""
@@ -957,12 +967,6 @@ def _d_t2_zero(doc, spec):
     spec.table2 = {r: {c: 0 for c in cols} for r, cols in spec.table2.items()}
 
 
-@defect("t3-header-social", ["T3-HEADER"])
-def _d_t3_social(doc, spec):
-    """表三 applicant column printed 社会组织 instead of 社会公益组织."""
-    _label(doc, "table3", "社会公益组织", "社会组织")
-
-
 @defect("t3-no-total", ["T3-HEADER"], also=("T3-CELLCOUNT",))
 def _d_t3_nototal(doc, spec):
     """表三 without its 总计 column (header and every row lose it)."""
@@ -971,12 +975,6 @@ def _d_t3_nototal(doc, spec):
     g.rows[0][1].colspan = 6
     for row in g.rows:
         row[:] = [c for c in row if not (c.key and c.key[1] == "total")]
-
-
-@defect("t3-row-wording", ["T3-ROWS"])
-def _d_t3_wording(doc, spec):
-    """表三 row 2.其他法律行政法规禁止公开 printed as 2.其他法律法规禁止公开."""
-    _label(doc, "table3", "2.其他法律行政法规禁止公开", "2.其他法律法规禁止公开")
 
 
 @defect("t3-missing-row", ["T3-ROWS"])
@@ -1023,31 +1021,14 @@ def _d_t3_dec(doc, spec):
     _set(doc, "table3", "rejected_repeat", "natural_person", "0.5")
 
 
-@defect("t3-r1", ["T3-R1"], also=("NARR-APPS",))
-def _d_t3_r1(doc, spec):
-    """R1 broken: 结转下年度 +1 in 自然人 and 总计 (R2 still holds on that row, R3 untouched)."""
-    for col in ("natural_person", "total"):
-        _set(doc, "table3", "carried_forward", col, _get(doc, "table3", "carried_forward", col) + 1)
-
-
-@defect("t3-r2", ["T3-R2"], also=("NARR-APPS",))
-def _d_t3_r2(doc, spec):
-    """R2 broken: the 总计 of rows 一 and 结转下年度 both +1 (R1 on 总计 still holds)."""
-    for row in ("new_received", "carried_forward"):
-        _set(doc, "table3", row, "total", _get(doc, "table3", row, "total") + 1)
-
-
-@defect("t3-r3", ["T3-R3"], also=("NARR-APPS",))
-def _d_t3_r3(doc, spec):
-    """R3 broken: （一）予以公开 +1 in 自然人 and 总计, （七）总计 unchanged."""
-    for col in ("natural_person", "total"):
-        _set(doc, "table3", "granted", col, _get(doc, "table3", "granted", col) + 1)
-
-
-@defect("t4-r4", ["T4-R4"], also=("NARR-REVIEW",))
-def _d_t4_r4(doc, spec):
-    """R4 broken: 行政复议 总计 one more than the sum of its four results."""
-    _set(doc, "table4", "review", "total", _get(doc, "table4", "review", "total") + 1)
+_simple("t3-r1", "T3-R1", "R1 broken: 结转下年度 +1 in 自然人 and 总计 (R2 still holds on that row, R3 untouched).",
+        "table3", bump=(("carried_forward", "natural_person"), ("carried_forward", "total")), also=("NARR-APPS",))
+_simple("t3-r2", "T3-R2", "R2 broken: the 总计 of rows 一 and 结转下年度 both +1 (R1 on 总计 still holds).",
+        "table3", bump=(("new_received", "total"), ("carried_forward", "total")), also=("NARR-APPS",))
+_simple("t3-r3", "T3-R3", "R3 broken: （一）予以公开 +1 in 自然人 and 总计, （七）总计 unchanged.",
+        "table3", bump=(("granted", "natural_person"), ("granted", "total")), also=("NARR-APPS",))
+_simple("t4-r4", "T4-R4", "R4 broken: 行政复议 总计 one more than the sum of its four results.",
+        "table4", bump=(("review", "total"),), also=("NARR-REVIEW",))
 
 
 @defect("t4-14cells", ["T4-LAYOUT"])
@@ -1113,8 +1094,7 @@ def _d_problems(doc, spec):
 @defect("text-region", ["TEXT-REGION"])
 def _d_region(doc, spec):
     """Part 五 promises to use the portal of a real district elsewhere (海拉尔区政府网)."""
-    p = _section_paras(doc, 5)[-1]
-    p.text += f"下一步将充分利用好{FOREIGN_DISTRICT}政府网这一平台，扩大公开信息的覆盖面。"
+    _section_paras(doc, 5)[-1].text += f"下一步将充分利用好{FOREIGN_DISTRICT}政府网这一平台，扩大公开信息的覆盖面。"
 
 
 @defect("text-year-prior", ["TEXT-YEAR"])
@@ -1126,8 +1106,7 @@ def _d_year_prior(doc, spec):
 @defect("text-year-future", ["TEXT-YEAR"])
 def _d_year_future(doc, spec):
     """Part 五 names a year beyond report year + 1 (a plan dated two years ahead)."""
-    p = _section_paras(doc, 5)[-1]
-    p.text += f"上述措施计划于{spec.year + 2}年6月底前全部完成。"
+    _section_paras(doc, 5)[-1].text += f"上述措施计划于{spec.year + 2}年6月底前全部完成。"
 
 
 @defect("text-deixis", ["TEXT-DEIXIS"])
