@@ -106,3 +106,8 @@ def test_no_region_errors_and_own_places_are_quiet_on_the_corpus(corpus_dir, man
         region = [f for f in fs if f.rule == "TEXT-REGION"]
         assert all(f.severity != "error" for f in region), (path.name, [f.message for f in region])
         assert all(f.actual not in ("淮安市", "洪泽区", "上海市", "平潭县", "福州市") for f in region)
+
+
+def test_pingtan_2016_plan_dated_with_the_report_year(corpus_dir):
+    _, fs = findings(corpus_dir / "fujian-pingtan-zone-2016-legacy.txt")
+    assert [(f.severity, f.expected) for f in fs if f.rule == "TEXT-YEAR"] == [("warning", 2017)]

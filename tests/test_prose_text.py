@@ -63,3 +63,9 @@ def test_typos():
     assert typos.slips("截止日期已明确，天天更新，部分公开") == []
     assert typos.traditional_chars("瀘河区政务公开") == {"瀘": "泸"}
     assert len(typos.half_width_punct("公开,申请；办理")) == 1
+
+
+def test_plan_dated_with_the_report_year():
+    assert [m.group(1) for m in years.plan_with_report_year(_sent("2023年，我们将采取以下措施。"), 2023)] == ["2023"]
+    assert years.plan_with_report_year(_sent("2023年，我局将政务公开纳入绩效考核。"), 2023) == []
+    assert years.plan_with_report_year(_sent("2024年，我们将继续加强公开。"), 2023) == []

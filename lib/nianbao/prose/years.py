@@ -73,11 +73,13 @@ def stale_years(sent: Sentence, year: int) -> list[YearMention]:
     return out
 
 
-_PLAN_WITH_N = re.compile(r"((?:19|20)\d{2})年[,，]?(?:我们|我区|我局|我办|我委|我市|我县|本机关)?将")
+#: "N年，我们将采取…": 将 as future tense (not the 将 = 把 of 我局将…纳入考核).
+_PLAN_WITH_N = re.compile(r"((?:19|20)\d{2})年[,，]?(?:我们|我区|我局|我办|我委|我市|我县|本机关)?将"
+                          r"(?:采取|继续|进一步|从以下|在以下|重点做好|着力|围绕以下)")
 
 
 def plan_with_report_year(sent: Sentence, year: int) -> list[re.Match]:
-    """"N年，我们将…" in the improvement section: next year's plan dated with the report year."""
+    """"N年，我们将采取…": next year's plan dated with the report year (a stale copy)."""
     return [m for m in _PLAN_WITH_N.finditer(sent.text) if int(m.group(1)) == year]
 
 

@@ -39,10 +39,9 @@ def text_year(report, ctx):
             out.append(Finding("TEXT-YEAR", "warning",
                                f"{n}年度报告中以“{m.year}年”陈述本年数字，疑为沿用上年报告文字",
                                _loc(report, s, m.start, m.end), n, m.year, s.quote()))
-        if s.section == 5:
-            for m in Y.plan_with_report_year(s, n):
-                out.append(Finding("TEXT-YEAR", "warning", f"改进计划写作“{m.group(0)}”，计划年份应为{n + 1}年",
-                                   _loc(report, s, m.start(), m.end()), n + 1, n, s.quote()))
+        for m in Y.plan_with_report_year(s, n):
+            out.append(Finding("TEXT-YEAR", "warning", f"改进计划写作“{m.group(0)}”，计划年份应为{n + 1}年",
+                               _loc(report, s, m.start(), m.end()), n + 1, n, s.quote()))
     return out
 
 
