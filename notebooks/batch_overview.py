@@ -44,6 +44,9 @@ ov.top_findings(batch)
 # ## 分布
 
 # %%
+ov.status_counts(batch)
+
+# %%
 ov.findings_histogram(batch)
 
 # %%

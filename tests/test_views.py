@@ -222,6 +222,9 @@ def test_batch_overview_is_escaped_and_links_safely(tmp_path):
     assert HOSTILE_AGENCY in doc.text_content()
     assert doc.xpath("//a/@href") == ["r0/audit.html", "r1/audit.html"]  # javascript: dropped
     assert "bad.pdf: not a PDF" in doc.text_content()
+    counts = lhtml.fromstring(overview.status_counts(tmp_path)._repr_html_())
+    assert [r.xpath("td/text()") for r in counts.xpath("//tbody/tr")] == \
+        [["通过", "1"], ["有问题", "1"], ["失败", "1"]]
 
 
 def test_load_batch_refuses_a_non_folder(tmp_path):

@@ -226,6 +226,17 @@ def reports_table(b) -> View:
                            rows), "reports")
 
 
+def status_counts(b) -> View:
+    """How many reports ended in each state (ok, findings, failed, timeout)."""
+    from .site import STATUSES
+
+    b = _batch(b)
+    st = b.reports["status"].value_counts()
+    order = [k for k in STATUSES if k in st] + sorted(k for k in st.index if k not in STATUSES)
+    rows = [[esc(_status(k)), str(st[k])] for k in order]
+    return View(html_table(["状态", "报告数"], rows), f"{dict(st)}")
+
+
 def findings_histogram(b) -> charts.Chart:
     b = _batch(b)
     vals = [int(v) for v in b.reports["findings"].dropna()]
@@ -247,7 +258,7 @@ def batch_overview(batch_dir) -> View:
     b = _batch(batch_dir)
     parts = [batch_header(b)._repr_html_(), "<h2>报告 × 规则类别</h2>", family_heatmap(b)._repr_html_(),
              "<h2>最常见的问题</h2>", top_findings(b)._repr_html_(), "<h2>分布</h2>",
-             findings_histogram(b)._repr_html_()]
+             status_counts(b)._repr_html_(), findings_histogram(b)._repr_html_()]
     if not b.findings.empty:
         parts.append(family_chart(b)._repr_html_())
     parts += ["<h2>全部报告</h2>", reports_table(b)._repr_html_()]
