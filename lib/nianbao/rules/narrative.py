@@ -188,11 +188,11 @@ def narr_empty6(report, ctx):
     if not (report.year and report.year >= 2021 and sec is not None):
         return []
     body = report.text[sec.body_span[0]:sec.body_span[1]]
-    lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
-    if lines and _EMPTY6.fullmatch(lines[0]) and len("".join(lines)) < 60:
-        return [Finding("NARR-EMPTY6", "warning", f"第六部分仅写“{lines[0]}”，未说明信息处理费等事项",
+    first = re.split(r"(?<=[。.])|\n", body.strip(), maxsplit=1)[0].strip()
+    if first and _EMPTY6.fullmatch(first) and len("".join(body.split())) < 60:
+        return [Finding("NARR-EMPTY6", "warning", f"第六部分仅写“{first}”，未说明信息处理费等事项",
                         {"section": 6, "line": sec.line, "span": sec.span}, "说明其他需要报告的事项",
-                        lines[0], sec.heading)]
+                        first, sec.heading)]
     return []
 
 
