@@ -69,6 +69,8 @@ def cell_loc(t: Table, row: str | None, col: str | None = None, line: int | None
     if line is None and row:
         c = t.cells.get((row, col)) if col else None
         line = c.line if c is not None and c.line else row_line(t, row)
+    if line is None:
+        line = t.line  # a row the report lacks: point at the table it should be in
     if line is not None:
         loc["line"] = line
     return loc

@@ -42,12 +42,12 @@ def t2_labels(report, ctx):
         absent = [r for r in rs if not t.row_labels.get(r.key)]
         if len(absent) == len(rs):
             yield Finding("T2-LABELS", "error", f"表二缺少第二十条第{item}项（"
-                          f"{'、'.join(r.label for r in rs)}）", {"table": T, "row": rs[0].key},
+                          f"{'、'.join(r.label for r in rs)}）", cell_loc(t, rs[0].key),
                           f"第二十条第{item}项", None)
             continue
         for r in absent:
             yield Finding("T2-LABELS", "error", f"表二第二十条第{item}项缺少“{r.label}”行",
-                          {"table": T, "row": r.key}, r.label, None)
+                          cell_loc(t, r.key), r.label, None)
     for r in rows:
         printed = t.row_labels.get(r.key)
         if printed and not _same_label(printed, r.label):

@@ -102,7 +102,7 @@ def t3_rows(report, ctx):
             yield Finding("T3-ROWS", "warning",
                           f"表三行名“{core(best, True)}”应为“{core(r.label, True)}”"
                           f"（相似度{sim:.0f}%），该行未能按官方行识别",
-                          {"table": T, "row": r.key}, r.label, best, best,
+                          cell_loc(t, r.key), r.label, best, best,
                           {"similarity": round(sim, 1)})
         elif any(not c.is_null for (row, _), c in t.cells.items() if row == r.key):
             yield Finding("T3-ROWS", "warning",
@@ -110,7 +110,7 @@ def t3_rows(report, ctx):
                           cell_loc(t, r.key, COLS[0]), r.label, None, None)
         else:
             yield Finding("T3-ROWS", "error", f"表三缺少行“{r.label}”",
-                          {"table": T, "row": r.key}, r.label, None, None)
+                          cell_loc(t, r.key), r.label, None, None)
 
 
 SIX_2021 = ("other_no_correction", "other_no_fee", "other_other")
