@@ -1,6 +1,7 @@
 """Charts of one report (表三 outcomes, applicant mix) and of a batch, as embedded PNG.
 
-Charts are drawn on a bare ``matplotlib.figure.Figure`` (not pyplot) so that nothing is shown
+Charts are drawn on a bare ``matplotlib.figure.Figure`` (not pyplot, and without touching the
+backend, which stays the user's in JupyterLab) so that nothing is shown
 twice by the inline backend and no figure lingers in a long batch. The PNG is embedded as a
 base64 ``data:`` URI because the exported HTML must work offline, copied anywhere, with no
 side files. A null cell is left out of a sum and the chart says so; it is never drawn as 0.

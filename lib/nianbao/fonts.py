@@ -11,11 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
-
-# The notebooks and the batch run headless; Agg renders PNG without a display.
-matplotlib.use("Agg", force=False)
-
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 _family: str | None = None
