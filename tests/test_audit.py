@@ -68,6 +68,7 @@ def test_published_precedence():
     res = audit(r, published=dt.date(2022, 1, 7))
     assert (res.published_source, res.published) == ("caller", dt.date(2022, 1, 7))
     assert audit(clean_report()).published_source == "unknown"
+    assert audit(r, published=dt.datetime(2022, 1, 7, 9, 30)).published == dt.date(2022, 1, 7)
 
 
 def test_bad_published_is_one_line_input_error():

@@ -51,6 +51,8 @@ class Context:
 
 def parse_date(value, what: str = "--published") -> _dt.date | None:
     """A date from a ``date`` or a ``YYYY-MM-DD`` string; anything else is an ``InputError``."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
     if value is None or isinstance(value, _dt.date):
         return value
     try:
