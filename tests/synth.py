@@ -1291,7 +1291,7 @@ def render_pdf(spec: Spec | Doc, path) -> None:
         "subheading": ParagraphStyle("s", fontName=_FONT, fontSize=11.5, leading=18),
         "para": ParagraphStyle("p", fontName=_FONT, fontSize=10.5, leading=17, firstLineIndent=21),
         "sign": ParagraphStyle("g", fontName=_FONT, fontSize=10.5, leading=17, alignment=2),
-        "cell": ParagraphStyle("c", fontName=_FONT, fontSize=7.5, leading=9.5),
+        "cell": ParagraphStyle("c", fontName=_FONT, fontSize=7.5, leading=9.5, wordWrap="CJK"),
     }
     story: list = []
     for b in doc.blocks:
@@ -1309,7 +1309,7 @@ def render_pdf(spec: Spec | Doc, path) -> None:
                 for c, slot in enumerate(row):
                     if slot and slot[1]:
                         cell = slot[0]
-                        data[r][c] = Paragraph(_esc(cell.text), styles["cell"]) if len(cell.text) > 6 else cell.text
+                        data[r][c] = Paragraph(_esc(cell.text), styles["cell"]) if cell.key is None else cell.text
                         if cell.rowspan > 1 or cell.colspan > 1:
                             style.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
             if b.name == "table3":
