@@ -175,3 +175,22 @@ def test_table_defects_are_not_narrative_errors(row):
     """A defect planted in a table makes the prose disagree with it, but the table contradicts
     itself too, so the narrative rules only warn; the table rules carry the error."""
     assert [f for f in _parsed_findings(row["file"]) if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("kw", [{}, {"kind": "government"}, {"year": 2020}])
+def test_clean_reports_stay_clean_across_prose_variants(seed, kw):
+    assert serious(run(report_from_spec(synth.make_report(seed=seed, **kw)))) == []
+
+
+def test_government_report_must_cover_assessment_review_and_accountability():
+    r = report_from_spec(synth.make_report(kind="government"))
+    sec = r.section(1)
+    body = r.text[sec.body_span[0]:sec.body_span[1]]
+    for word, same_length in (("考核", "工作"), ("社会评议", "工作安排"), ("评议", "工作"), ("责任追究", "工作安排")):
+        body = body.replace(word, same_length)  # keep the offsets of the other sections
+    r.document.text = r.text[:sec.body_span[0]] + body + r.text[sec.body_span[1]:]
+    fs = run(r, ["NARR-OVERALL5"])
+    assert fs and set(fs[0].details["missing"]) >= {"考核", "社会评议", "责任追究"}
+    dept = report_from_spec(synth.make_report())
+    assert run(dept, ["NARR-OVERALL5"]) == []

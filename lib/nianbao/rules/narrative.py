@@ -203,6 +203,16 @@ ASPECTS = (
     ("平台建设", r"平台|网站|新媒体|公开栏|公开专栏|政务公开专区"),
     ("监督保障", r"监督|保障|考核|培训|评议|责任追究|组织领导"),
 )
+GOVERNMENT_ASPECTS = (("考核", r"考核"), ("社会评议", r"社会评议|评议"), ("责任追究", r"责任追究|追责|问责"))
+
+
+def _is_government(report, ctx) -> bool:
+    """The 本级政府 report (configured, or guessed from the agency name by the configuration)."""
+    if ctx is not None and hasattr(ctx, "agency_kind"):
+        return ctx.agency_kind(report)[0] == "government"
+    return bool(report.agency and re.search(r"(?:人民政府|政府|管委会|管理委员会)$", report.agency))
+
+
 _ORD = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一二三四五六七八九十]{1,2}是|[一二三四五六七八九十]{1,2}、|\d{1,2}[.、．])?"
                   r"(?:加强|强化|做好|推进|深化|规范|持续|不断|积极|严格|切实|全面|进一步|坚持|抓好|优化|扎实|着力|"
                   r"完善|健全|狠抓|聚焦|注重|提升|关于)*")
@@ -211,7 +221,8 @@ _ORD = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一
 @rule("NARR-OVERALL5", title="总体情况涵盖五个方面", severity="warning", basis="OFFICIAL",
       source="国办公开办函〔2021〕30号 (一); 条例第五十条", family="narrative")
 def narr_overall5(report, ctx):
-    """From 2021 part 一 must cover 主动公开, 依申请公开, 政府信息管理, 平台建设 and 监督保障.
+    """From 2021 part 一 must cover 主动公开, 依申请公开, 政府信息管理, 平台建设 and 监督保障
+    (and, in a government's own report, 考核, 社会评议 and 责任追究).
     An aspect counts as covered when a clause or sub-heading is *about* it (the keyword opens the
     clause, after an ordinal such as （一）/一是), not when the word merely occurs in passing."""
     sec = report.section(1)
@@ -222,6 +233,8 @@ def narr_overall5(report, ctx):
     missing = [name for name, rx in ASPECTS
                if not any(re.match(r"(?:政府信息公开|政务公开|政府信息|信息公开|工作)?(?:" + rx + ")", c)
                           for c in clauses if c)]
+    if _is_government(report, ctx):  # 条例第五十条: a government's report also covers these
+        missing += [name for name, rx in GOVERNMENT_ASPECTS if not re.search(rx, body)]
     if not missing:
         return []
     return [Finding("NARR-OVERALL5", "warning", "总体情况未分述：" + "、".join(missing),
