@@ -104,9 +104,9 @@ def default_result_path(result) -> Path:
 
 def write_result(result, result_path: str = "") -> View:
     """Write the result JSON (schema.md) atomically; empty ``result_path`` = ``outputs/``."""
-    path = Path(result_path).expanduser() if result_path else default_result_path(result)
     from .site import write_atomic  # (site imports overview, which imports this module)
 
+    path = Path(result_path).expanduser() if result_path else default_result_path(result)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, result.to_json_text() + "\n")
     shown = str(path.resolve())
