@@ -29,11 +29,13 @@ def _fmt(v) -> str:
 
 
 def _cells_text(cells: list[dict]) -> str:
-    parts = []
-    for c in cells[:6]:
-        parts.append(f"{_CN.get(c['table'], c['table'])}·{c['row']}·{_COL_CN.get(c['column'], c['column'])}"
-                     f"={_fmt(c['value'])}")
-    return "、".join(parts) + ("…" if len(cells) > 6 else "")
+    """The compared cells for a message: the known ones, then how many were blank."""
+    known = [c for c in cells if c["value"] is not None]
+    parts = [f"{_CN.get(c['table'], c['table'])}·{c['row']}·{_COL_CN.get(c['column'], c['column'])}"
+             f"={_fmt(c['value'])}" for c in known[:6]]
+    text = "、".join(parts) + ("…" if len(known) > 6 else "")
+    blanks = len(cells) - len(known)
+    return text + (f"；另有{blanks}个空白单元格" if blanks else "")
 
 
 def _location(claim: C.Claim, extra: dict | None = None) -> dict:
