@@ -23,7 +23,8 @@ _REFUSED_SIGNATURES = (
     (b"\xff\xd8\xff", "这是JPEG图片，不是年度报告文本（图片需先OCR） / JPEG image, not a report"),
     (b"GIF8", "这是GIF图片，不是年度报告文本 / GIF image, not a report"),
     (b"BM", None),  # BMP only if the header is plausible, see _refuse_signature
-    (b"\xd0\xcf\x11\xe0", "旧版Office二进制文件（.doc/.xls），请另存为.docx / legacy .doc/.xls, save as .docx"),
+    (b"\xd0\xcf\x11\xe0", "旧版Office/WPS二进制文件（.doc/.xls/.wps）或加密的Office文档，请另存为.docx或PDF"
+                        " / legacy .doc/.xls/.wps or encrypted Office file, save as .docx or PDF"),
     (b"Rar!", "RAR压缩包，不是年度报告 / RAR archive, not a report"),
     (b"\x1f\x8b", "gzip压缩文件，不是年度报告 / gzip archive, not a report"),
     (b"7z\xbc\xaf", "7z压缩包，不是年度报告 / 7z archive, not a report"),
