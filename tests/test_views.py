@@ -276,3 +276,20 @@ def test_without_a_manifest_every_result_json_is_a_report(tmp_path):
     views.write_result(audit(clean_report(2021)), str(tmp_path / "a" / "result.json"))
     b = overview.load_batch(tmp_path)
     assert list(b.reports["agency"]) == [AGENCY] and list(b.reports["status"]) == ["ok"]
+
+
+def test_evidence_on_a_very_long_line_shows_a_window_around_the_span():
+    res = audit(clean_report(2021))
+    rep = res.report
+    line = next(i for i, ln in enumerate(rep.text.split("\n"), 1) if "本局围绕" in ln)
+    long_text = "甲" * 2000 + "目标词" + "乙" * 2000
+    text = rep.text.split("\n")
+    text[line - 1] = long_text
+    rep.document = type(rep.document)("long.txt", "txt", "0" * 64, "\n".join(text))
+    start = rep.text.index("目标词")
+    res.findings = [Finding("TEXT-TEST", "info", "长行", {"line": line,
+                                                          "span": (start, start + 3)})]
+    doc = lhtml.fromstring(views.evidence(res)._repr_html_())
+    focus = doc.xpath("//div[contains(@class,'nb-focus')]")[0].text_content()
+    assert "目标词" in focus and focus.count("甲") == views.CLIP and focus.count("乙") == views.CLIP
+    assert doc.xpath("//mark")[0].text_content() == "目标词"

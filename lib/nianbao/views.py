@@ -307,11 +307,30 @@ def context(report, span: tuple[int, int] | None, line: int | None, title: str =
     marks = [(span[0], span[1], title, cls)] if span else []
     rows = []
     for n in range(lo, hi + 1):
-        body = marked(lines[n - 1], starts[n - 1], marks)
+        a, b = _window(len(lines[n - 1]), starts[n - 1], span, n < first, n > last)
+        body = ("…" if a else "") + marked(lines[n - 1][a:b], starts[n - 1] + a, marks) \
+            + ("…" if b < len(lines[n - 1]) else "")
         focus = " nb-focus" if first <= n <= last else ""
         rows.append(f'<div class="nb-line{focus}"><span class="nb-ln">{n}</span>'
                     f'<span class="nb-lt">{body}</span></div>')
     return f'<div class="nb-context">{"".join(rows)}</div>'
+
+
+CLIP = 160  # characters of context shown around a span on a very long line
+
+
+def _window(length: int, start: int, span, before: bool, after: bool) -> tuple[int, int]:
+    """What part of a line to show: all of it, unless it is very long (a crawler's body on one
+    line), then the span with ``CLIP`` characters each side, or the end of the line before /
+    the start of the line after."""
+    if length <= 3 * CLIP:
+        return 0, length
+    if before:
+        return length - CLIP, length
+    if after or not span:
+        return 0, min(length, 2 * CLIP)
+    a = max(0, span[0] - start - CLIP)
+    return a, min(length, span[1] - start + CLIP, a + 8 * CLIP)
 
 
 def _cell_anchor(table: str, row: str, col: str) -> str:
