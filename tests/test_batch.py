@@ -31,6 +31,7 @@ pytestmark = pytest.mark.slow
 HOSTILE = ('<script>alert(1)</script><img src=x onerror=alert(1)>'
            '<a href="javascript:alert(1)">javascript:alert(1)</a>"\'</td></tr>')
 HOSTILE_AGENCY = f"青岚市{HOSTILE}局"
+HOSTILE_FILE = "hostile \"<img src=x onerror=alert(2)>\".txt"  # file names reach the pages too
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -110,8 +111,8 @@ def make_inputs(folder: Path, n_good: int = 2, hostile: bool = True,
                                              kind=kind), folder / name)
         good.append(name)
     if hostile:
-        (folder / "hostile.txt").write_text(hostile_text(), encoding="utf-8")
-        good.append("hostile.txt")
+        (folder / HOSTILE_FILE).write_text(hostile_text(), encoding="utf-8")
+        good.append(HOSTILE_FILE)
     if garbage:
         (folder / "garbage.pdf").write_bytes(os.urandom(4096))
         (folder / "empty.txt").write_bytes(b"")
@@ -203,7 +204,7 @@ def test_garbage_is_failed_with_one_line_reason(run):
         assert rec["status"] == "failed"
         assert "\n" not in rec["error"] and name in rec["error"] and word in rec["error"]
         assert "Traceback" not in rec["error"]
-        assert site.e(rec["error"]) in index
+        assert site.e(rec["error"].split(": ", 1)[1]) in index  # shown without the folder
         page = (run["out"] / rec["outputs"]["html"]).read_text(encoding="utf-8")
         assert site.e(rec["error"]) in page
         nb = json.loads((run["out"] / rec["outputs"]["ipynb"]).read_text(encoding="utf-8"))
@@ -248,7 +249,7 @@ def test_findings_csv(run):
     expected = sum(sum(r["summary"].values()) for r in m.values() if r["summary"])
     assert len(rows) == expected > 0
     assert set(site.CSV_COLUMNS) == set(rows[0])
-    hostile_rows = [r for r in rows if r["file"] == "hostile.txt"]
+    hostile_rows = [r for r in rows if r["file"] == HOSTILE_FILE]
     for r in hostile_rows:  # report text never becomes a spreadsheet formula
         assert not r["agency"].startswith(("=", "+", "-", "@"))
     assert (run["out"] / "findings.xlsx").stat().st_size > 0
@@ -268,7 +269,8 @@ def test_index_escapes_report_text(run):
         assert not (tag == "link" or (tag == "script" and "src" in attrs))
     assert '<html lang="zh">' in index and '<meta charset="utf-8">' in index
     m = manifest(run["out"])
-    rec = m["hostile.txt"]
+    rec = m[HOSTILE_FILE]
+    assert site.e(HOSTILE_FILE) in index
     if rec["status"] in ("ok", "findings"):
         page = (run["out"] / rec["outputs"]["html"]).read_text(encoding="utf-8")
         assert "<script>alert" not in page and "onerror=alert" not in page.replace(
@@ -288,8 +290,8 @@ def test_rerun_skips_everything_then_force_reruns(run):
     proc, _ = run_cli(run["in"], "--out", out, "--no-progress", "--force", "--only", "hostile*",
                       "--no-overview", *run["nb"])
     m = manifest(out)
-    assert not m["hostile.txt"]["skipped"]
-    assert all(r["skipped"] for n, r in m.items() if n != "hostile.txt")  # still listed
+    assert not m[HOSTILE_FILE]["skipped"]
+    assert all(r["skipped"] for n, r in m.items() if n != HOSTILE_FILE)  # still listed
     assert hashes(run["in"]) == run["before"]
 
 

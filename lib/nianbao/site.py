@@ -99,7 +99,8 @@ def _row(rec: dict, res: dict, families) -> dict:
         k = families(f.get("rule"))
         fam[k] = fam.get(k, 0) + 1
     fmt = (res.get("source") or {}).get("format") or Path(rec["file"]).suffix.lstrip(".").lower()
-    return {"id": rec["id"], "file": rec["file"], "agency": rep.get("agency") or "",
+    return {"id": rec["id"], "file": rec["file"], "input": rec.get("input"),
+            "agency": rep.get("agency") or "",
             "year": rep.get("year") if isinstance(rep.get("year"), int) else None,
             "format": fmt, "status": rec["status"], "error": rec.get("error") or "",
             "severity": sev, "families": fam, "duration": rec.get("duration"),
@@ -195,7 +196,8 @@ th[aria-sort=descending] button::after{content:" ▼";color:var(--accent)}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 td.zero{color:#bcccdc}
 tbody tr:hover{background:#f0f4f8}
-.st{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff}
+.st{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;
+white-space:nowrap}
 .st-ok{background:var(--ok)}.st-findings{background:var(--warn)}
 .st-failed{background:var(--err)}.st-timeout{background:#6b21a8}
 .reason{color:var(--err);font-size:12px;max-width:420px;word-break:break-all}
@@ -260,8 +262,17 @@ JS = """
 
 
 def _num_td(v, cls: str = "") -> str:
+    """A count cell; ``None`` (a report that could not be audited has no counts) is blank, not 0."""
+    if v is None:
+        return '<td class="n zero" data-v="">—</td>'
     zero = " zero" if not v else ""
     return f'<td class="n {cls}{zero}" data-v="{int(v)}">{int(v)}</td>'
+
+
+def _short_reason(row: dict) -> str:
+    """The reason without the input's folder (the row already names the file)."""
+    reason, inp = row["error"], row.get("input") or ""
+    return reason[len(inp) + 2:] if inp and reason.startswith(inp + ": ") else reason
 
 
 def index_html(data: dict, rows: list[dict], overview: bool) -> str:
@@ -289,9 +300,10 @@ def index_html(data: dict, rows: list[dict], overview: bool) -> str:
                  f'<td>{e(r["format"])}</td>',
                  f'<td><span class="st st-{e(r["status"])}">'
                  f'{e(STATUS_LABELS.get(r["status"], r["status"]))}</span></td>']
-        cells += [_num_td(r["severity"][s], s[0]) for s in SEVERITIES]
-        cells += [_num_td(r["families"].get(f, 0)) for f in fams]
-        cells.append(f'<td class="reason">{e(r["error"])}</td>')
+        audited = r["status"] not in FAILED_STATUSES
+        cells += [_num_td(r["severity"][s] if audited else None, s[0]) for s in SEVERITIES]
+        cells += [_num_td(r["families"].get(f, 0) if audited else None) for f in fams]
+        cells.append(f'<td class="reason">{e(_short_reason(r))}</td>')
         attrs = " ".join(f'data-{s}="{int(r["severity"][s])}"' for s in SEVERITIES)
         body.append(f'<tr data-status="{e(r["status"])}" {attrs}>{"".join(cells)}</tr>')
     cards = "".join(f'<div class="card"><b>{counts[s]}</b><span>{STATUS_LABELS[s]}</span></div>'
