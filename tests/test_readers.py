@@ -382,3 +382,19 @@ def test_truncated_utf8_stays_utf8(tmp_path):
 def test_pdf_fake_bold_glyphs_are_read_once():
     doc = read(R / "fake-bold.pdf")
     assert doc.lines == ["澜石县数据资源局2023年政府信息公开工作年度报告", "一、总体情况"]
+
+
+@pytest.mark.parametrize("body_title, first_lines", [
+    ("<h2>澜石县数据资源局2023年政府信息公开工作年度报告</h2>",
+     ["澜石县数据资源局2023年政府信息公开工作年度报告", PAGE_LINES[1]]),
+    ("<p>澜石县数据资源局</p><p>2023年政府信息公开工作年度报告</p>",
+     ["澜石县数据资源局", "2023年政府信息公开工作年度报告", PAGE_LINES[1]]),
+    ("<p> 澜石县数据资源局 2023年政府信息公开工作年度报告 </p>",
+     ["澜石县数据资源局 2023年政府信息公开工作年度报告", PAGE_LINES[1]]),
+])
+def test_html_title_is_not_doubled_when_the_body_prints_it(tmp_path, body_title, first_lines):
+    page = (R / "page.html").read_text(encoding="utf-8")
+    page = page.replace('<div class="TRS_Editor">', '<div class="TRS_Editor">' + body_title)
+    path = tmp_path / "titled.html"
+    path.write_text(page, encoding="utf-8")
+    assert read(path).lines[:len(first_lines)] == first_lines

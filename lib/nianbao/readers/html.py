@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..document import Block, Document, TableCell
 from ..errors import InputError
+from ..textnorm import label_key
 from .cells import join_pieces
 from .text import iso_date
 
@@ -286,13 +287,12 @@ def html_document(path: Path, text: str, sha: str, meta: dict, notes: list[str])
     start = body if body is not None else root
     art = article_root(start)
     w = _Walker()
-    title = _title_before(start, art, meta.get("title"))
-    if title:
-        w.items.append(("para", title))
     w.walk(art)
     w.flush()
-    if title and len(w.items) > 1 and w.items[1][0] == "para" and w.items[1][1] == title:
-        del w.items[0]  # the body prints its own title
+    title = _title_before(start, art, meta.get("title"))
+    head = label_key("".join(t for kind, t, *_ in w.items[:3] if kind == "para"))
+    if title and label_key(title) not in head:  # unless the body prints it (maybe over two lines)
+        w.items.insert(0, ("para", title))
     if art is not start:
         notes.append(f"article body: <{_tag(art)} class='{art.get('class') or ''}'> (site chrome dropped)")
     out_text, blocks = _assemble(w.items)
