@@ -398,3 +398,13 @@ def test_html_title_is_not_doubled_when_the_body_prints_it(tmp_path, body_title,
     path = tmp_path / "titled.html"
     path.write_text(page, encoding="utf-8")
     assert read(path).lines[:len(first_lines)] == first_lines
+
+
+def test_pdf_cell_lines_join():
+    from nianbao.readers.pdf import cell_text
+
+    assert cell_text("商业\n企业") == "商业企业"
+    assert cell_text("结 果\n维持") == "结果维持"
+    assert cell_text("96171.\n6") == "96171.6"  # a number wrapped in a narrow column
+    assert cell_text("（二）部分公开（区分处理的，只计这一情 形，不\n计其他情形）") == \
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"

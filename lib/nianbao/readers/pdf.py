@@ -202,8 +202,9 @@ def _span(bounds: list[float], lo: float, hi: float, tol: float = 1.0) -> int:
 
 
 def cell_text(raw: str) -> str:
-    """A PDF cell: its wrapped lines joined, and no justification spaces inside the label."""
-    text = join_pieces(raw.split("\n"))
+    """A PDF cell: its wrapped lines joined (a number wrapped in a narrow column is one number),
+    and no justification spaces inside the label."""
+    text = join_pieces(raw.split("\n"), numbers_apart=False)
     return _NUM_IN_PROSE.sub(lambda m: m.group(1) or m.group(2), _CJK_GAP.sub("", text))
 
 
