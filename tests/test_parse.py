@@ -377,3 +377,13 @@ def test_input_is_not_modified(tmp_path):
     before = p.read_bytes()
     r = parse(p)
     assert r.table3.value("new_received", "total") == 6 and p.read_bytes() == before
+
+
+def test_unofficial_row_is_an_extra_label_not_values_of_the_row_above():
+    lines = t3_lines()
+    i = next(k for k, ln in enumerate(lines) if "行政查询" in ln)
+    lines.insert(i + 1, "\t9.其他不予公开情形\t1\t0\t0\t0\t0\t0\t1")
+    r = parse(doc_of(report_text(t3=lines)))
+    assert r.table3.extra_labels == ["9.其他不予公开情形"]
+    assert values(r.table3, "withheld_query_matter") == [0] * 7
+    assert values(r.table3, "unavailable_not_held") == T3["unavailable_not_held"]

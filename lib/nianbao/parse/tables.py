@@ -81,8 +81,10 @@ def _last_row_end(h: str, lo: int, hi: int) -> int:
     return p.start() if p else hi
 
 
-def _segments(doc, h: str, anchors: list[Anchor], hi: int):
-    """(anchor, pieces, segment end) for each row anchor."""
+def _segments(doc, h: str, anchors: list[Anchor], hi: int, table: Table):
+    """(anchor, pieces, segment end) for each row anchor. A later line of the segment that is
+    a table row with a label of its own (not an official one) ends the segment; its label goes
+    to ``table.extra_labels`` and its values are not given to the row above."""
     for k, a in enumerate(anchors):
         if a.key is None:
             continue
@@ -90,7 +92,27 @@ def _segments(doc, h: str, anchors: list[Anchor], hi: int):
             end, to_anchor = anchors[k + 1].start, True
         else:
             end, to_anchor = _last_row_end(h, a.end, hi), False
+        cut = _extra_rows(doc, h, a.end, end, table)
+        if cut is not None:
+            end, to_anchor = cut, False
         yield a, chunks(h, a.end, end, to_anchor=to_anchor), end
+
+
+def _extra_rows(doc, h: str, lo: int, hi: int, table: Table) -> int | None:
+    """Offset of the first unofficial labelled row in ``h[lo:hi]`` (after the first line)."""
+    first = None
+    pos = h.find("\n", lo)
+    while 0 <= pos < hi:
+        a, b = pos + 1, h.find("\n", pos + 1)
+        b = hi if b < 0 or b > hi else b
+        cells = [c.strip() for c in h[a:b].split("\t")]
+        label = next((c for c in cells if c), "")
+        if "\t" in h[a:b] and sum(is_cjk(ch) for ch in label) >= 2 and \
+                any(re.fullmatch(r"[+-]?\d[\d,.]*", c) for c in cells):
+            table.extra_labels.append(doc.text[a:b].split("\t")[cells.index(label)].strip())
+            first = a if first is None else first
+        pos = b if b > pos else hi
+    return first
 
 
 def _extent(doc, table: Table, start: int, end: int) -> None:
@@ -162,8 +184,12 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     grid = _grid_start(h, [a for a in anchors if a.key], 7 if has_total else 6)
     if grid is not None:
         table.notes.append(f"表格按完整网格输出（合并单元格留空）：每行前{grid}格为标签区")
+    for k, a in enumerate(anchors[:-1]):
+        if a.key is None and any(not p.empty for p in chunks(h, a.end, anchors[k + 1].start,
+                                                             to_anchor=True)):
+            table.extra_labels.append(doc.text[a.start:a.end])  # a heading row with values
     segments = []
-    for a, pieces, _ in _segments(doc, h, anchors, hi):
+    for a, pieces, _ in _segments(doc, h, anchors, hi, table):
         if grid is not None:
             pieces = _after_cell(h, a.start, grid, pieces)
         segments.append((a, pieces))
@@ -353,7 +379,7 @@ def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     start = min(a.start for a in anchors)
     by_key = {r.key: r for r in specs}
     end = start
-    for a, pieces, _ in _segments(doc, h, anchors, hi):
+    for a, pieces, _ in _segments(doc, h, anchors, hi, table):
         spec = by_key[a.key]
         n = len(spec.columns)
         row_line = doc.line_of(a.start)
