@@ -133,3 +133,26 @@ def test_pdf_fixture_loses_exactly_its_running_heads_and_folios():
     path = FIXTURES / "readers" / "report.pdf"
     furniture = "澜石县数据资源局政务公开专栏" * 2 + "-1-" + "-2-"
     assert _lost_chars(path, read(path)) == "".join(sorted(furniture))
+
+
+def _numeric_rows(doc) -> list[tuple[str, ...]]:
+    """The numbers of every table row, in order (what the parser will read as cells)."""
+    rows = [tuple(c for c in ln.split("\t") if re.fullmatch(r"-?[\d.,]+", c))
+            for ln in doc.lines if "\t" in ln]
+    return [r for r in rows if r]
+
+
+@pytest.mark.parametrize("defect", ["t3-blank", "t3-r1", "t4-14cells", "dmg-split-blank", "t3-missing-row"])
+def test_html_docx_pdf_agree_on_every_table_number(tmp_path, defect):
+    """One synthetic report with a planted table defect, rendered as a portal page, a Word file
+    and a PDF: the three readers must hand the parser the same numbers, row for row."""
+    synth = pytest.importorskip("synth")
+    if defect not in synth.DEFECTS:
+        pytest.skip(f"synth has no defect {defect}")
+    spec = synth.make_report(defects=[defect])
+    got = {}
+    for form in ("html", "docx", "pdf"):
+        path = tmp_path / f"report.{form}"
+        synth.write_report(spec, path, form)
+        got[form] = _numeric_rows(read(path))
+    assert got["html"] and got["html"] == got["docx"] == got["pdf"]
