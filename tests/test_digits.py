@@ -81,3 +81,18 @@ def test_joint_search_unique_and_multiple():
     # nothing fits: no solution (the caller then leaves the cells null)
     sols, _ = solve_jointly({"b": (1, 1), "t": (9, 9)}, options, ident, 2)
     assert sols == []
+
+
+def test_search_budget_bounds_pathological_runs():
+    # 20 digits into 7 cells has tens of thousands of splits: the search stops and says so
+    got, more = readings([run("98765432198765432198")], 7, R2)
+    assert more and got == []
+
+
+def test_pathological_row_is_left_ambiguous_by_the_parser():
+    from nianbao.parse.rows import resolve_row
+    from nianbao.parse.scan import Piece
+
+    ps = [Piece(run("98765432198765432198"), 0, 20)]
+    res = resolve_row(ps, 7, lambda off: 1, check=R2, check_name="R2")
+    assert all(c.value is None and c.how == "ambiguous" and "过多" in c.reason for c in res.cells)

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 MAX_DIGITS = 7
 #: Stop enumerating a row beyond this many readings: the row is hopelessly ambiguous anyway.
 MAX_READINGS = 2000
-#: Backtracking budget of the joint (across rows) search.
-MAX_NODES = 50000
+#: Backtracking budget of a row's enumeration and of the joint (across rows) search; a row
+#: that exhausts it is left ambiguous ("too many readings") rather than slowing the parse.
+MAX_NODES = 5000
 #: Fitting assignments collected before the joint search stops (enough to list the choices).
 MAX_SOLUTIONS = 200
 
@@ -48,15 +49,20 @@ def readings(chunks: Sequence[Chunk], n: int,
     """The ways ``chunks`` can make exactly ``n`` cells, numbers without leading zeros (a sign
     belongs to the first number of its run). ``check(values_so_far)`` may reject a partial
     reading; it is called after every value, so sums prune the search early.
-    Returns (readings, truncated): truncated when more than ``limit`` readings exist."""
-    caps = [c.max_cells for c in chunks]
+    Returns (readings, truncated): truncated when more than ``limit`` readings exist or the
+    search budget (``MAX_NODES``) ran out — either way the list is not exhaustive."""
+    bodies = [c.digits.lstrip("+-") if c.digits else "" for c in chunks]
+    # how many values the chunks from i on can give at least / at most
+    suffix_min = [0] * (len(chunks) + 1)
     suffix_max = [0] * (len(chunks) + 1)
     for i in range(len(chunks) - 1, -1, -1):
-        suffix_max[i] = suffix_max[i + 1] + caps[i]
+        b = len(bodies[i])
+        suffix_min[i] = suffix_min[i + 1] + (-(-b // MAX_DIGITS) if b else 1)
+        suffix_max[i] = suffix_max[i + 1] + (b or 1)
     out: list[tuple] = []
     acc: list = []
     truncated = False
-    bodies = [c.digits.lstrip("+-") if c.digits else "" for c in chunks]
+    nodes = 0
 
     def push(v, i: int, pos: int) -> None:
         acc.append(v)
@@ -66,7 +72,10 @@ def readings(chunks: Sequence[Chunk], n: int,
 
     def run(i: int, pos: int) -> None:
         """Continue inside chunk ``i`` at digit ``pos`` of its run."""
-        nonlocal truncated
+        nonlocal truncated, nodes
+        nodes += 1
+        if nodes > MAX_NODES:
+            truncated = True
         if truncated:
             return
         if i == len(chunks):
@@ -82,9 +91,9 @@ def readings(chunks: Sequence[Chunk], n: int,
         if pos == len(body):
             run(i + 1, 0)
             return
-        need = n - len(acc)
-        # this chunk yields >= 1 more value (up to its remaining digits), later chunks >= 1 each
-        if not (len(chunks) - i <= need <= len(body) - pos + suffix_max[i + 1]):
+        need, rest = n - len(acc), len(body) - pos
+        # the rest of this run gives 1..rest values of at most MAX_DIGITS digits each
+        if not (-(-rest // MAX_DIGITS) + suffix_min[i + 1] <= need <= rest + suffix_max[i + 1]):
             return
         last = pos + 1 if body[pos] == "0" else min(len(body), pos + MAX_DIGITS)
         for end in range(pos + 1, last + 1):
@@ -98,16 +107,19 @@ def readings(chunks: Sequence[Chunk], n: int,
 
 def group_sum_check(groups: Sequence[tuple[Sequence[int], int]]) -> Callable[[list], bool]:
     """A ``check`` for ``readings``: each (parts, total) group must satisfy
-    total = sum(parts) once all its positions are filled (表三 R2 per row, 表四 R4 per block)."""
+    total = sum(parts) once all its positions are filled (表三 R2 per row, 表四 R4 per block).
+    Null cells are skipped."""
+    done_at = {max(total, *parts): (parts, total) for parts, total in groups}
 
     def check(acc: list) -> bool:
-        for parts, total in groups:
-            if max(total, *parts) == len(acc) - 1:
-                if any(acc[p] is None for p in parts) or acc[total] is None:
-                    continue
-                if sum(acc[p] for p in parts) != acc[total]:
-                    return False
-        return True
+        g = done_at.get(len(acc) - 1)
+        if g is None:
+            return True
+        parts, total = g
+        vals = [acc[p] for p in parts]
+        if acc[total] is None or None in vals:
+            return True
+        return sum(vals) == acc[total]
 
     return check
 

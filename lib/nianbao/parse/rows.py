@@ -112,6 +112,8 @@ def resolve_row(pieces: list[Piece], n: int, line_of, *,
         return RowResult(cells_from_reading(ps, reading, line_of, None, direct=True),
                          pieces=ps, notes=notes)
     first, several = readings(chunks, n, limit=1)
+    if not first and several:  # the search budget ran out before any reading: far too many
+        return ambiguous_row(ps, n, [], True, line_of, "", notes)
     if not first:
         res = short(ps) if short else right_aligned(ps, n, line_of, row_line)
         res.notes[:0] = notes
@@ -126,6 +128,8 @@ def resolve_row(pieces: list[Piece], n: int, line_of, *,
         return RowResult(cells_from_reading(ps, fitting[0], line_of, reason), pieces=ps, notes=notes)
     if fitting:
         return ambiguous_row(ps, n, fitting, fmore, line_of, "", notes)
+    if fmore:  # the identity search ran out of budget: too many readings to say which fit
+        return ambiguous_row(ps, n, [], True, line_of, "", notes)
     every, more = readings(chunks, n)
     return ambiguous_row(ps, n, every, more, line_of,
                          f"（无一满足{check_name}）" if check else "", notes)
@@ -156,8 +160,9 @@ def ambiguous_row(ps: list[Piece], n: int, options: list[tuple], truncated: bool
     raw = raw_of(ps)
     shown = "；".join(fmt_reading(o) for o in options[:SHOW_READINGS])
     more = "…" if truncated or len(options) > SHOW_READINGS else ""
-    count = f"{len(options)}{'+' if truncated else ''}"
-    reason = f"连写数字“{raw}”有{count}种读法{extra}：{shown}{more}；无法确定，留空"
+    count = f"{len(options)}{'+' if truncated else ''}" if options else "过多"
+    reason = f"连写数字“{raw}”的读法{count}种{extra}：{shown}{more}；无法确定，留空" if options else \
+        f"连写数字“{raw}”的拆分方式过多，无法确定，留空"
     span = (ps[0].start, ps[-1].end)
     line = line_of(ps[0].start)
     cells = [Cell(None, AMBIGUOUS, raw, line, span, reason) for _ in range(n)]
