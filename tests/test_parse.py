@@ -46,12 +46,6 @@ GROUP = {"granted": "三、本年度办理结果", "withheld_state_secret": "（
          "other_no_correction": "（六）其他处理"}
 
 
-def _label(spec) -> str:
-    if spec.label[0] in "一二三四（":
-        return spec.label
-    return spec.label
-
-
 def t3_lines(values=None, cells=None, labels=None, header=None) -> list[str]:
     """Tab rows of 表三; ``cells[row]`` replaces a row's printed cells, ``labels[row]`` its label."""
     values = values or T3
@@ -387,3 +381,18 @@ def test_unofficial_row_is_an_extra_label_not_values_of_the_row_above():
     assert r.table3.extra_labels == ["9.其他不予公开情形"]
     assert values(r.table3, "withheld_query_matter") == [0] * 7
     assert values(r.table3, "unavailable_not_held") == T3["unavailable_not_held"]
+
+
+def test_package_function_and_module_both_parse():
+    import nianbao
+    import nianbao.parse as module
+
+    r1 = nianbao.parse(doc_of(report_text()))
+    r2 = module(doc_of(report_text()))
+    assert r1.table3.value("new_received", "total") == r2.table3.value("new_received", "total") == 6
+
+
+def test_published_from_a_header_line():
+    text = "发布日期：2024-01-12\n" + report_text(tail="")
+    r = parse(doc_of(text))
+    assert r.published.isoformat() == "2024-01-12"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..textnorm import _LABEL_DROP, to_halfwidth
+from ..textnorm import _LABEL_DROP
 from .digits import Chunk
 
 _NUMBERING = re.compile(r"[(（]\s*[一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}\s*、"
