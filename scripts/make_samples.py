@@ -159,6 +159,10 @@ def fixtures() -> list[Item]:
         items.append(Item(f"defect-{name}.{'html' if form == 'html' else 'txt'}", form, spec, d.doc))
     items.append(Item("defect-late-flat.txt", "flat", _baseline(defects=["late"]),
                       "published late, date in the crawler header"))
+    for name, form in (("t3-r1", "docx"), ("citation", "pdf"), ("narr-review", "md"), ("dup-heading", "html"),
+                       ("text-region", "flat")):
+        items.append(Item(f"defect-{name}-flat.txt" if form == "flat" else f"defect-{name}.{form}", form,
+                          _baseline(defects=[name]), f"{synth.DEFECTS[name].doc} ({FORM_NAMES[form]})"))
     for name in ("dmg-shift", "dmg-split-blank", "dmg-halfwidth", "dmg-blank-tokens", "dmg-fullwidth-digits"):
         items.append(Item(f"{name}.txt", "txt", _baseline(defects=[name]), synth.DEFECTS[name].doc))
     items += [
