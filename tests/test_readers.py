@@ -408,3 +408,27 @@ def test_pdf_cell_lines_join():
     assert cell_text("96171.\n6") == "96171.6"  # a number wrapped in a narrow column
     assert cell_text("（二）部分公开（区分处理的，只计这一情 形，不\n计其他情形）") == \
         "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+
+
+def test_docx_automatic_list_numbers_are_printed():
+    doc = read(R / "numbered.docx")
+    assert doc.lines == [
+        "澜石县数据资源局2023年政府信息公开工作年度报告",
+        "一、总体情况", "本局依照条例推进政务公开。", "（一）主动公开", "（二）依申请公开",
+        "二、主动公开政府信息情况", "（一）规章",  # a new level-0 item restarts level 1
+        "要点一条",  # bullets print nothing
+        "3.属于国家秘密\t0", "4.其他法律行政法规禁止公开\t1",  # startOverride 3, inside a table
+    ]
+
+
+@pytest.mark.parametrize("n, fmt, printed", [
+    (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCounting", "十一"),
+    (20, "chineseCountingThousand", "二十"), (35, "chineseCounting", "三十五"),
+    (3, "chineseLegalSimplified", "叁"), (2, "ideographTraditional", "乙"),
+    (3, "decimalEnclosedCircle", "③"), (12, "decimalFullWidth", "１２"), (4, "upperRoman", "IV"),
+    (28, "lowerLetter", "bb"), (7, "decimal", "7"),
+])
+def test_docx_number_formats(n, fmt, printed):
+    from nianbao.readers.docx_numbering import format_number
+
+    assert format_number(n, fmt) == printed

@@ -5,7 +5,9 @@ because its paragraph and table objects do not interleave the two and re-read th
 access. Text is the ``<w:t>`` runs of a paragraph (inserted-but-tracked text included, deleted
 text and field codes not); a soft line break starts a new line. Table cells carry their
 ``gridSpan`` as colspan; a ``vMerge`` continuation cell is not printed again but adds one to the
-rowspan of the cell it continues, as in the HTML and PDF readers.
+rowspan of the cell it continues, as in the HTML and PDF readers. Numbers that Word draws from
+its list definitions ("一、", "（一）") are put back in front of their paragraphs
+(``docx_numbering``).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 from ..document import Block, Document, TableCell
 from ..errors import InputError
 from .cells import join_pieces
+from .docx_numbering import Numbering
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -29,7 +32,7 @@ def read_docx(path: Path, data: bytes, sha: str) -> Document:
     try:
         d = docx.Document(io.BytesIO(data))
         body = d.element.body
-        items = list(_body_items(body))
+        items = list(_body_items(body, Numbering(d)))
         meta = _core_meta(d)
     except InputError:
         raise
@@ -54,22 +57,23 @@ def _core_meta(d) -> dict:
     return meta
 
 
-def _body_items(container):
+def _body_items(container, numbering):
     for el in container:
         if el.tag == _P:
-            for line in paragraph_lines(el):
+            for line in paragraph_lines(el, numbering):
                 yield ("para", line)
         elif el.tag == _TBL:
-            yield ("table", table_rows(el))
+            yield ("table", table_rows(el, numbering))
         elif el.tag == _SDT:
             content = el.find(_SDT_CONTENT)
             if content is not None:
-                yield from _body_items(content)
+                yield from _body_items(content, numbering)
 
 
-def paragraph_lines(p) -> list[str]:
-    """The paragraph's text split at soft line breaks; whitespace runs collapsed."""
-    lines, cur = [], []
+def paragraph_lines(p, numbering=None) -> list[str]:
+    """The paragraph's text split at soft line breaks, whitespace runs collapsed, with the list
+    number Word draws in front of it (``docx_numbering``)."""
+    lines, cur = [], [numbering.prefix(p) if numbering is not None else ""]
     for el in p.iter(_T, _TAB, _BR, _CR):
         if _in_fallback(el, p):
             continue
@@ -94,17 +98,17 @@ def _in_fallback(el, stop) -> bool:
     return False
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc, numbering) -> str:
     pieces: list[str] = []
     for el in tc:
         if el.tag == _P:
-            pieces.extend(paragraph_lines(el))
+            pieces.extend(paragraph_lines(el, numbering))
         elif el.tag == _TBL:  # a table nested in a cell: its text, row by row
-            pieces.extend(c.text for row in table_rows(el) for c in row)
+            pieces.extend(c.text for row in table_rows(el, numbering) for c in row)
         elif el.tag == _SDT:
             content = el.find(_SDT_CONTENT)
             if content is not None:
-                pieces.append(_cell_text(content))
+                pieces.append(_cell_text(content, numbering))
     return join_pieces(pieces)
 
 
@@ -129,7 +133,7 @@ def _children(el, tag):
                 yield from _children(content, tag)
 
 
-def table_rows(tbl) -> list[list[TableCell]]:
+def table_rows(tbl, numbering=None) -> list[list[TableCell]]:
     rows: list[list[TableCell]] = []
     origin: dict[int, TableCell] = {}  # grid column → the cell a vMerge continues
     for tr in _children(tbl, _TR):
@@ -141,7 +145,7 @@ def table_rows(tbl) -> list[list[TableCell]]:
             if merge == "continue" and col in origin:
                 origin[col].rowspan += 1
             else:
-                cell = TableCell(_cell_text(tc), 1, span)
+                cell = TableCell(_cell_text(tc, numbering), 1, span)
                 row.append(cell)
                 for c in range(col, col + span):
                     origin[c] = cell
