@@ -416,6 +416,8 @@ def test_docx_automatic_list_numbers_are_printed():
         "澜石县数据资源局2023年政府信息公开工作年度报告",
         "一、总体情况", "本局依照条例推进政务公开。", "（一）主动公开", "（二）依申请公开",
         "二、主动公开政府信息情况", "（一）规章",  # a new level-0 item restarts level 1
+        "三、收到和处理政府信息公开申请情况",  # numbered by its paragraph style
+        "四、政府信息公开行政复议、行政诉讼情况",  # by the style its style is based on
         "要点一条",  # bullets print nothing
         "3.属于国家秘密\t0", "4.其他法律行政法规禁止公开\t1",  # startOverride 3, inside a table
     ]
