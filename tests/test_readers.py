@@ -434,3 +434,12 @@ def test_docx_number_formats(n, fmt, printed):
     from nianbao.readers.docx_numbering import format_number
 
     assert format_number(n, fmt) == printed
+
+
+def test_report_html_inside_json(tmp_path):
+    import json
+
+    path = tmp_path / "article.json"
+    path.write_text(json.dumps({"title": "年报", "content": "<p>一、总体情况</p><p>本局公开信息86条。</p>"}),
+                    encoding="utf-8")  # ensure_ascii: the Chinese arrives as \uXXXX escapes
+    assert read(path).lines == ["一、总体情况", "本局公开信息86条。"]

@@ -90,7 +90,7 @@ def sniff(path: Path, data: bytes) -> str:
         raise InputError(path, "扩展名为.pdf但内容不是PDF（缺少%PDF文件头） / .pdf file without a PDF header")
     if suffix == ".docx":
         raise InputError(path, "扩展名为.docx但内容不是Word文档（不是ZIP包） / .docx file that is not a ZIP package")
-    if suffix == ".js":
+    if suffix in (".js", ".json"):
         return "js"
     if suffix in (".html", ".htm", ".xhtml", ".shtml"):
         return "html"

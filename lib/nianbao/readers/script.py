@@ -1,9 +1,10 @@
-"""Reports published inside a JavaScript file: the page's HTML sits in a string literal.
+"""Reports published inside a JavaScript or JSON file: the page's HTML sits in a string literal.
 
-Some portals ship the article as ``let content = "<p>…</p>"`` in a data script that the page
-renders client-side; saving the page gives the script, not the report. We take the string
-assigned to ``content`` (or, failing that, the longest string literal that holds markup),
-undo the JavaScript escapes, and read it as HTML.
+Some portals ship the article as ``let content = "<p>…</p>"`` in a data script (or as
+``"content": "<p>…</p>"`` in an API response) that the page renders client-side; saving the page
+gives the script, not the report. We take the string assigned to ``content`` (or, failing that,
+the longest string literal that holds markup), undo the JavaScript/JSON escapes, and read it as
+HTML.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ..errors import InputError
 from .html import html_document
 
 _STRING = r"""(["'`])((?:\\.|(?!\1)[^\\])*)\1"""
-_CONTENT = re.compile(r"\b(?:let|var|const)?\s*content\s*[=:]\s*" + _STRING, re.DOTALL)
+_CONTENT = re.compile(r"\b(?:let|var|const)?\s*content[\"']?\s*[=:]\s*" + _STRING, re.DOTALL)
 _ANY_STRING = re.compile(_STRING, re.DOTALL)
 _MARKUP = re.compile(r"<(?:p|div|table|span|br|h\d)\b", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)", re.DOTALL)
@@ -46,6 +47,6 @@ def embedded_html(text: str) -> str | None:
 def read_script(path: Path, text: str, encoding: str, sha: str) -> Document:
     html = embedded_html(text)
     if html is None:
-        raise InputError(path, "JavaScript文件中没有找到报告HTML字符串 / no report HTML string in this .js file")
+        raise InputError(path, "脚本/JSON文件中没有找到报告HTML字符串 / no report HTML string in this script or JSON file")
     notes = [f"encoding: {encoding}", "report HTML taken from a JavaScript string literal"]
     return html_document(path, html, sha, {"encoding": encoding, "container": "js"}, notes)
