@@ -225,7 +225,8 @@ def execute(notebook, output: Path, parameters: dict, cwd: Path, timeout: int,
                             request_save_on_cell_execute=False, cwd=str(cwd),
                             execution_timeout=timeout, start_timeout=120,
                             kernel_manager_class=km,
-                            extra_arguments=["--HistoryManager.enabled=False"])
+                            extra_arguments=["--HistoryManager.enabled=False"],
+                            shutdown_kernel="immediate")
     except Exception:
         if timed_out.is_set():
             raise TimeoutError(f"timed out after {timeout} s") from None

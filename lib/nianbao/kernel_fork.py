@@ -30,7 +30,9 @@ import threading
 
 from jupyter_client.provisioning import LocalProvisioner
 
-#: Imported once by the zygote: what a kernel running the audit notebook imports anyway.
+#: Imported once by the zygote: what a kernel running the audit notebook imports anyway. The
+#: zygote also registers the rules and draws one throw-away chart (font parsing, Agg set-up):
+#: process-wide caches that every kernel would otherwise rebuild; no report data is involved.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas",
            "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib_inline",
            "nianbao.views", "nianbao.audit", "nianbao.parse", "nianbao.readers",
@@ -52,6 +54,10 @@ def _preload() -> None:
         from nianbao.rules import load_all
 
         load_all()
+        # the first chart of a process parses the CJK font and sets up Agg: do it once here
+        from nianbao.charts import bar_chart
+
+        bar_chart(["预热", "字体"], [1, 2], "预热")
     except Exception:  # noqa: BLE001
         pass
 
