@@ -443,3 +443,17 @@ def test_report_html_inside_json(tmp_path):
     path.write_text(json.dumps({"title": "年报", "content": "<p>一、总体情况</p><p>本局公开信息86条。</p>"}),
                     encoding="utf-8")  # ensure_ascii: the Chinese arrives as \uXXXX escapes
     assert read(path).lines == ["一、总体情况", "本局公开信息86条。"]
+
+
+def test_mhtml_web_archive():
+    doc = read(R / "report.mht")
+    assert doc.format == "html" and doc.meta["container"] == "mhtml"
+    assert doc.meta["encoding"] == "gb18030"  # the part's charset="gb2312", widened
+    assert doc.lines == PAGE_LINES
+
+
+def test_mhtml_without_html_part(tmp_path):
+    path = tmp_path / "empty.mht"
+    path.write_text('MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n'
+                    '--b\r\nContent-Type: image/png\r\n\r\nxx\r\n--b--\r\n', encoding="ascii")
+    _one_line_error(path, "without an HTML part")

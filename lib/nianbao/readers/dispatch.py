@@ -47,6 +47,10 @@ def read(path: Path) -> Document:
         from .docx import read_docx
 
         return read_docx(path, data, sha)
+    if kind == "mhtml":
+        from .mhtml import read_mhtml
+
+        return read_mhtml(path, data, sha)
     text, encoding = decode_text(path, data, declared_charset(data))
     if kind == "js":
         from .script import read_script
@@ -77,7 +81,7 @@ def _load(path: Path) -> bytes:
 
 
 def sniff(path: Path, data: bytes) -> str:
-    """``pdf``, ``docx``, ``js``, ``html`` or ``text`` from the content, else the suffix."""
+    """``pdf``, ``docx``, ``mhtml``, ``js``, ``html`` or ``text`` from the content, else the suffix."""
     at = data.find(b"%PDF-", 0, 1024)  # the spec lets junk precede the header
     if at == 0 or (at > 0 and (not data[:at].strip() or path.suffix.lower() == ".pdf"
                                or b"%%EOF" in data[-2048:])):
@@ -85,6 +89,9 @@ def sniff(path: Path, data: bytes) -> str:
     if data[:4] == b"PK\x03\x04" or data[:2] == b"PK":
         return _zip_kind(path, data)
     _refuse_signature(path, data)
+    head = data[:4096].lower()
+    if b"mime-version:" in head and b"multipart/related" in head:
+        return "mhtml"
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         raise InputError(path, "扩展名为.pdf但内容不是PDF（缺少%PDF文件头） / .pdf file without a PDF header")
