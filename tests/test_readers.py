@@ -457,3 +457,9 @@ def test_mhtml_without_html_part(tmp_path):
     path.write_text('MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n'
                     '--b\r\nContent-Type: image/png\r\n\r\nxx\r\n--b--\r\n', encoding="ascii")
     _one_line_error(path, "without an HTML part")
+
+
+def test_rtf_is_refused_by_name(tmp_path):
+    path = tmp_path / "report.rtf"
+    path.write_text("{\\rtf1\\ansi\\ansicpg936 {\\fonttbl}\\f0 \\'d2\\'bb}", encoding="ascii")
+    _one_line_error(path, "RTF")

@@ -25,6 +25,7 @@ _REFUSED_SIGNATURES = (
     (b"BM", None),  # BMP only if the header is plausible, see _refuse_signature
     (b"\xd0\xcf\x11\xe0", "旧版Office/WPS二进制文件（.doc/.xls/.wps）或加密的Office文档，请另存为.docx或PDF"
                         " / legacy .doc/.xls/.wps or encrypted Office file, save as .docx or PDF"),
+    (b"{\\rtf", "RTF文档暂不支持，请另存为.docx或PDF / RTF document, not supported (save as .docx or PDF)"),
     (b"Rar!", "RAR压缩包，不是年度报告 / RAR archive, not a report"),
     (b"\x1f\x8b", "gzip压缩文件，不是年度报告 / gzip archive, not a report"),
     (b"7z\xbc\xaf", "7z压缩包，不是年度报告 / 7z archive, not a report"),
