@@ -217,7 +217,7 @@ def test_pdf_text_tables_and_page_furniture():
     assert len(rows) == 9
     assert tables[0].rows[2][0].rowspan == 7
     assert doc.lines[-2:] == ["六、其他需要报告的事项", "本局本年度未收取信息处理费。"]
-    assert any("joined" in n for n in doc.notes) and any("dropped" in n for n in doc.notes)
+    assert any("断行" in n for n in doc.notes) and any("页码" in n for n in doc.notes)
     assert_blocks_match_text(doc)
 
 

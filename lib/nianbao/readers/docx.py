@@ -40,7 +40,7 @@ def read_docx(path: Path, data: bytes, sha: str) -> Document:
         raise InputError(path, f"DOCX文件已损坏或无法解析 / corrupt or unreadable DOCX ({type(e).__name__})") from None
     text, blocks = _assemble(items)
     return Document(path=str(path), format="docx", sha256=sha, text=text, blocks=blocks,
-                    meta=meta, notes=["read with python-docx (body order, merged cells counted once)"])
+                    meta=meta, notes=["按Word正文顺序读取段落和表格，合并单元格只记一次"])
 
 
 def _core_meta(d) -> dict:

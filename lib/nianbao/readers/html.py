@@ -294,11 +294,11 @@ def html_document(path: Path, text: str, sha: str, meta: dict, notes: list[str])
     if title and label_key(title) not in head:  # unless the body prints it (maybe over two lines)
         w.items.insert(0, ("para", title))
     if art is not start:
-        notes.append(f"article body: <{_tag(art)} class='{art.get('class') or ''}'> (site chrome dropped)")
+        notes.append(f"正文取自 <{_tag(art)} class='{art.get('class') or ''}'>，已去除网站导航、页头页脚")
     out_text, blocks = _assemble(w.items)
     return Document(path=str(path), format="html", sha256=sha, text=out_text, blocks=blocks,
                     meta=meta, notes=notes)
 
 
 def read_html(path: Path, text: str, encoding: str, sha: str) -> Document:
-    return html_document(path, text, sha, {"encoding": encoding}, [f"encoding: {encoding}"])
+    return html_document(path, text, sha, {"encoding": encoding}, [f"文本编码：{encoding}"])

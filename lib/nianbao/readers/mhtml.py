@@ -26,5 +26,5 @@ def read_mhtml(path: Path, data: bytes, sha: str) -> Document:
     if not payload:
         raise InputError(path, "MHTML网页存档中没有HTML部分 / web archive without an HTML part")
     text, encoding = decode_text(path, payload, part.get_content_charset())
-    notes = [f"encoding: {encoding}", "HTML part of a MIME web archive (.mht)"]
+    notes = [f"文本编码：{encoding}", "正文取自MHTML网页存档中的HTML部分"]
     return html_document(path, text, sha, {"encoding": encoding, "container": "mhtml"}, notes)

@@ -87,7 +87,7 @@ def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
     items = _drop_furniture(pages, notes)
     items = _join_broken_lines(items, notes)
     text, blocks = _assemble(items)
-    notes.append(f"{len(pages)} pages; tables read with pdfplumber's ruling-line table finder")
+    notes.append(f"PDF共{len(pages)}页；表格按表格线识别，逐行读取")
     return Document(path=str(path), format="pdf", sha256=sha, text=text, blocks=blocks,
                     meta=meta, notes=notes)
 
@@ -243,7 +243,7 @@ def _drop_furniture(pages: list[list[_Item]], notes: list[str]) -> list[_Item]:
                 continue
             out.append(it)
     if dropped:
-        notes.append(f"dropped {dropped} page-number/running-head lines")
+        notes.append(f"已删除页码、页眉页脚{dropped}行")
     return out
 
 
@@ -264,7 +264,7 @@ def _join_broken_lines(items: list[_Item], notes: list[str]) -> list[_Item]:
             continue
         out.append(it)
     if joined:
-        notes.append(f"joined {joined} lines broken mid-sentence at the right margin")
+        notes.append(f"已合并PDF排版造成的句中断行{joined}处")
     for it in out:
         if it.kind == "line":
             it.text = pdf_spacing(it.text)

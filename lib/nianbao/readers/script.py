@@ -48,5 +48,5 @@ def read_script(path: Path, text: str, encoding: str, sha: str) -> Document:
     html = embedded_html(text)
     if html is None:
         raise InputError(path, "脚本/JSON文件中没有找到报告HTML字符串 / no report HTML string in this script or JSON file")
-    notes = [f"encoding: {encoding}", "report HTML taken from a JavaScript string literal"]
+    notes = [f"文本编码：{encoding}", "正文取自脚本/JSON文件中的HTML字符串"]
     return html_document(path, html, sha, {"encoding": encoding, "container": "js"}, notes)

@@ -126,17 +126,17 @@ def read_text(path: Path, text: str, encoding: str, sha: str, fmt: str) -> Docum
     text = normalize_newlines(text)
     if text.startswith("\ufeff"):
         text = text[1:]
-    notes = [f"encoding: {encoding}"]
+    notes = [f"文本编码：{encoding}"]
     lines = text.split("\n")
     meta: dict = {"encoding": encoding}
     header = crawler_header(lines)
     if header:
         meta.update(header[0])
         meta["body_start_line"] = header[1] + 1
-        notes.append(f"crawler header on lines 1–{header[1]} (metadata read, lines kept)")
+        notes.append(f"第1–{header[1]}行是采集程序写的头信息：已读取标题、发布时间、原文链接（行保留）")
     lines, pipe_rows = convert_pipe_tables(lines)
     if pipe_rows:
         text = "\n".join(lines)
-        notes.append("Markdown pipe tables converted to tab-separated rows")
+        notes.append("Markdown表格已转为制表符分隔的行（分隔线行留空）")
     return Document(path=str(path), format=fmt, sha256=sha, text=text,
                     blocks=text_blocks(text, pipe_rows), meta=meta, notes=notes)
