@@ -21,6 +21,14 @@ def rules_markdown() -> str:
            "rule may emit another where its description says so, and the configuration",
            "(`severity:`) can override it. Basis: OFFICIAL = printed in the format or the 条例,",
            "STRUCT = implied by the table design, HEUR = a plausibility heuristic.", "",
+           "An error is meant to be a defect of the report itself. Where the evidence may be the",
+           "extraction's fault the same check reports a warning and says so: a broken relation",
+           "resting on cells the parser placed by position (`aligned`), a header or row label",
+           "broken up by line wraps, a part whose content is present without its heading. Blank",
+           "cells are never read as 0: a relation that needs one is reported as not evaluable",
+           "(info, `details.skipped`); values split out of run-together digits are used and",
+           "named (`details.recovered`). A rule that raises stops the audit with `RuleError`",
+           "naming the rule (a bug, never a silent pass); the batch records it per report.", "",
            f"{len(rules)} rules.", ""]
     for fam in FAMILY_ORDER:
         rs = [r for r in rules if r.family == fam]
