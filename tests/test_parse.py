@@ -396,3 +396,16 @@ def test_published_from_a_header_line():
     text = "发布日期：2024-01-12\n" + report_text(tail="")
     r = parse(doc_of(text))
     assert r.published.isoformat() == "2024-01-12"
+
+
+def test_blank_markers_inside_run_together_digits():
+    runs = {"withheld_state_secret": "00/0000", "unavailable_unclear": "0000-00",
+            "rejected_publication": "0 0000无0", "rejected_repeat": "0 0 0 — 000"}
+    r = parse(doc_of(flat_text(runs, "10012 01001 00000", {"regulations": "000",
+                                                          "normative_documents": "2 1 9"})))
+    for row, col in (("withheld_state_secret", "research"), ("unavailable_unclear", "legal_service"),
+                     ("rejected_publication", "other_org"), ("rejected_repeat", "social_welfare")):
+        row_vals = values(r.table3, row)
+        assert row_vals[schema.T3_COLUMN_KEYS.index(col)] is None, (row, row_vals)
+        assert [v for v in row_vals if v is not None] == [0] * 6, (row, row_vals)
+        assert r.table3.cell(row, col).how == BLANK

@@ -22,6 +22,10 @@ _NUMBERING = re.compile(r"[(（]\s*[一二三四五六七八九十]{1,2}\s*[)）
 #: characters a printed label may contain besides CJK (walked over when extending a label)
 _LABEL_PUNCT = set("、.()（）“”\"'‘’，,：:；;《》<>〈〉 ·")
 _STOP = set("\t\n/-—–－")
+#: a number (a sign only before a digit that can start a number: "-00" is a dash and "00"),
+#: a dash or slash, or 无 not inside words
+_TOKEN = re.compile(r"(?:[+-](?=[1-9]|0(?![\d])))?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*万?元)?|[—–\-]+|/"
+                    r"|(?<![\u4e00-\u9fff])无(?![\u4e00-\u9fff])")
 _BLANK_RE = re.compile(r"[—–\-]+|/|无")
 _UNIT_AFTER = re.compile(r"\s*[年月日件条项个次家人%％号页]")
 _FURNITURE = re.compile(r"第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|(?m:^\s*[-—–]\s*\d+\s*[-—–]\s*$)"
@@ -157,7 +161,7 @@ def _tokens(h: str, lo: int, hi: int) -> list[Piece]:
     and free-standing blank markers."""
     out: list[Piece] = []
     seg = h[lo:hi]
-    for m in re.finditer(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*万?元)?|[—–\-]+|/|(?<!\S)无(?!\S)", seg):
+    for m in _TOKEN.finditer(seg):
         tok = m.group()
         if tok[0].isdigit() or (tok[0] in "+-" and len(tok) > 1 and tok[1].isdigit()):
             if _UNIT_AFTER.match(seg, m.end()) and not tok.endswith("元"):
@@ -181,8 +185,11 @@ def _standalone(seg: str, a: int, b: int) -> bool:
 def blank_furniture(h: str, lo: int, hi: int) -> str:
     """``h[lo:hi]`` with page numbers ("第 2 页", "- 3 -", "2/5") and markdown table rules
     ("---\t---") replaced by spaces, so they give neither values nor empty cells."""
-    seg = h[lo:hi]
-    return _FURNITURE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), seg)
+    a = h.rfind("\n", 0, lo) + 1  # whole lines, so "^…$" means a line of the document,
+    b = h.find("\n", hi)         # not the edge of a segment cut out of a flattened line
+    b = len(h) if b < 0 else b
+    text = _FURNITURE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), h[a:b])
+    return text[lo - a:hi - a]
 
 
 def chunks(h: str, lo: int, hi: int, *, to_anchor: bool) -> list[Piece]:
