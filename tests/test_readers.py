@@ -463,3 +463,13 @@ def test_rtf_is_refused_by_name(tmp_path):
     path = tmp_path / "report.rtf"
     path.write_text("{\\rtf1\\ansi\\ansicpg936 {\\fonttbl}\\f0 \\'d2\\'bb}", encoding="ascii")
     _one_line_error(path, "RTF")
+
+
+def test_special_and_oversized_files(tmp_path, monkeypatch):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    _one_line_error(fifo, "not a regular file")  # must not block
+    from nianbao.readers import dispatch
+
+    monkeypatch.setattr(dispatch, "MAX_BYTES", 100)
+    _one_line_error(R / "report-utf8.txt", "too large")

@@ -17,6 +17,9 @@ from ..document import Document
 from ..errors import InputError
 from .encoding import declared_charset, decode_text
 
+#: Annual reports are a few hundred KB (a scanned PDF a few MB); anything this big is not one.
+MAX_BYTES = 200 * 2**20
+
 #: Signatures of files that are certainly not a report we can read, with the reason we give.
 _REFUSED_SIGNATURES = (
     (b"\x89PNG", "这是PNG图片，不是年度报告文本（图片需先OCR） / PNG image, not a report"),
@@ -72,7 +75,12 @@ def _load(path: Path) -> bytes:
         raise InputError(path, "文件不存在 / file not found")
     if path.is_dir():
         raise InputError(path, "这是一个目录，不是文件 / is a directory, not a file")
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise InputError(path, "不是普通文件（管道或设备） / not a regular file")
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(path, f"文件过大（{size // 2**20} MB，上限 {MAX_BYTES // 2**20} MB） / file too large")
         data = path.read_bytes()
     except OSError as e:
         raise InputError(path, f"无法读取文件 / cannot read file ({e.strerror or e})") from None
