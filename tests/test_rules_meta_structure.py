@@ -114,8 +114,11 @@ def test_dup_title_and_heading():
 def test_version_2019_markers_in_2021_report():
     r = clean_report(2021)
     r.format_markers = {"2019": ["本年新制作数量"]}
+    r.document.text = r.text.replace("本年制发件数", "本年新制作数量")
     (f,) = run(r, "STRUCT-VERSION")
     assert f.severity == "error" and f.actual == "2019"
+    s, e = f.location["span"]
+    assert r.text[s:e] == "本年新制作数量" and f.location["line"] == r.table2.line + 1
 
 
 def test_version_mixed_markers():

@@ -137,8 +137,17 @@ def struct_version(report, ctx):
         msg = (f"{year}年报告应使用{_VERSION_CN[need]}，"
                + (f"但同时出现了{_VERSION_CN[other]}的标志：{quote}" if mixed
                   else f"实际使用了{_VERSION_CN[other]}（标志：{quote}）"))
-        yield Finding("STRUCT-VERSION", "error", msg, {}, need,
+        yield Finding("STRUCT-VERSION", "error", msg, _marker_loc(report, markers[other]), need,
                       "mixed" if mixed else other, quote, {"markers": markers})
+
+
+def _marker_loc(report, markers: list[str]) -> dict:
+    """Where the first marker of the wrong version is printed (if it is found verbatim)."""
+    hits = [(i, m) for m in markers if (i := report.text.find(m)) >= 0]
+    if not hits:
+        return {}
+    i, m = min(hits)
+    return {"line": report.document.line_of(i), "span": (i, i + len(m))}
 
 
 @rule("STRUCT-PARTS-ORDER", title="表二、表三、表四位于对应部分之下", severity="warning",
@@ -157,11 +166,12 @@ def struct_parts_order(report, ctx):
             if s.span[0] <= start:
                 under = s
         if under is None or under.number != want:
-            where = f"第{_CN[under.number - 1]}部分“{under.heading}”" if under else "第一部分之前"
+            where = f"第{_CN[under.number - 1]}部分“{under.heading}”之下" if under else "第一部分之前"
+            quote = report.document.line_text(t.line).replace("\t", " ").strip()[:80] or None
             yield Finding("STRUCT-PARTS-ORDER", "warning",
-                          f"{schema.TABLE_NAMES[name].split()[0]}位于{where}之下，应在第{_CN[want - 1]}部分",
+                          f"{schema.TABLE_NAMES[name].split()[0]}位于{where}，应在第{_CN[want - 1]}部分",
                           {"table": name, "line": t.line, "section": under.number if under else None},
-                          want, under.number if under else None, None)
+                          want, under.number if under else None, quote)
 
 
 def _table_start(report, t) -> int | None:

@@ -107,7 +107,7 @@ def t3_rows(report, ctx):
         elif any(not c.is_null for (row, _), c in t.cells.items() if row == r.key):
             yield Finding("T3-ROWS", "warning",
                           f"表三“{r.label}”行的数值已读取，但行名未能识别（可能被换行拆分），请对照原文",
-                          cell_loc(t, r.key, COLS[0]), r.label, None, None)
+                          cell_loc(t, r.key, COLS[0]), r.label, None, row_quote(report, t, r.key))
         else:
             yield Finding("T3-ROWS", "error", f"表三缺少行“{r.label}”",
                           cell_loc(t, r.key), r.label, None, None)
