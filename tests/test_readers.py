@@ -473,3 +473,19 @@ def test_special_and_oversized_files(tmp_path, monkeypatch):
 
     monkeypatch.setattr(dispatch, "MAX_BYTES", 100)
     _one_line_error(R / "report-utf8.txt", "too large")
+
+
+def test_pdf_joins_prose_lines_but_not_table_lines():
+    from nianbao.readers.pdf import _Item, _join_broken_lines
+
+    def line(text, x1=500.0):  # a line that reaches the right margin (500) unless x1 says not
+        return _Item("line", 0, 0.0, 12.0, text, x1=x1, right=500.0)
+
+    items = [line("本局在政府网站主动公开政府信息，全年共计"), line("86条。"),
+             line("结果 结果 其他 尚未 总计"), line("维持 纠正 结果 审结"),
+             line("一、本年新收政府信息公开申请数量 7 2 0"), line("1 0 0 10"),
+             line("短行不到右边", x1=300.0), line("下一段。")]
+    out = [it.text for it in _join_broken_lines(items, [])]
+    assert out == ["本局在政府网站主动公开政府信息，全年共计86条。", "结果 结果 其他 尚未 总计",
+                   "维持 纠正 结果 审结", "一、本年新收政府信息公开申请数量 7 2 0", "1 0 0 10",
+                   "短行不到右边", "下一段。"]

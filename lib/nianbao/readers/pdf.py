@@ -31,6 +31,10 @@ _C = f"[{_CJK}{_CJK_PUNCT}]"
 _TERMINAL = tuple("。；：！？;:!?")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]"
                       r"|第[一二三四五六七八九十\d]+[条章节部分]|表[一二三四五六七八九十\d])")
+#: A line of a table drawn without ruling lines: numbers spaced apart at its end, or three words
+#: of two or more characters spaced apart (column headers). Justified prose spreads single
+#: characters, not words, so it does not look like this; such lines are never joined.
+_TABULAR = re.compile(rf"(?:\s\d[\d.,]*){{2,}}\s*$|(?:[{_CJK}]{{2,}} +){{2,}}[{_CJK}]{{2,}}")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—－_]\s*\d+\s*[-–—－_]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
                           r"|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)\s*$")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
@@ -255,7 +259,8 @@ def _join_broken_lines(items: list[_Item], notes: list[str]) -> list[_Item]:
         if (it.kind == "line" and prev is not None and prev.kind == "line"
                 and not prev.text.rstrip().endswith(_TERMINAL)
                 and prev.x1 >= prev.right - 1.5 * max(prev.bottom - prev.top, 6)
-                and not _HEADING.match(it.text)):
+                and not _HEADING.match(it.text)
+                and not _TABULAR.search(prev.text) and not _TABULAR.search(it.text)):
             # a Chinese line break is no space; only an English word wrapped at the margin is
             sep = " " if _latin(prev.text[-1:]) and _latin(it.text[:1]) else ""
             prev.text = prev.text.rstrip() + sep + it.text.lstrip()
