@@ -76,3 +76,23 @@ def test_cli_exit_codes_and_json(tmp_path, capsys):
     assert d["published_source"] == "caller" and d["summary"]["error"] >= 1
     assert any(f["rule"] == "T3-R1" for f in d["findings"])
     assert cli.main(["audit", str(tmp_path / "absent.txt")]) == 2
+
+
+def test_every_finding_carries_evidence():
+    """On every committed fixture: each finding of these rules has a location with a line or
+    a part, and each finding about something printed (``actual`` set) quotes it — except the
+    publication date, which comes from metadata, not from the text."""
+    from conftest import FIXTURES
+
+    files = sorted((FIXTURES / "reports").glob("*.*"))
+    files = [p for p in files if p.suffix in (".txt", ".html", ".md", ".docx", ".pdf")
+             and p.name != "README.md"]
+    assert files
+    mine = my_rule_ids()
+    for p in files:
+        for f in audit(p).findings:
+            if f.rule not in mine:
+                continue
+            assert f.location.get("line") or f.location.get("section"), (p.name, f)
+            if f.actual is not None and f.rule != "META-DEADLINE":
+                assert f.quote, (p.name, f)
