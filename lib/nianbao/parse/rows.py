@@ -160,8 +160,8 @@ def ambiguous_row(ps: list[Piece], n: int, options: list[tuple], truncated: bool
     raw = raw_of(ps)
     shown = "；".join(fmt_reading(o) for o in options[:SHOW_READINGS])
     more = "…" if truncated or len(options) > SHOW_READINGS else ""
-    count = f"{len(options)}{'+' if truncated else ''}" if options else "过多"
-    reason = f"连写数字“{raw}”的读法{count}种{extra}：{shown}{more}；无法确定，留空" if options else \
+    count = f"{len(options)}{'+' if truncated else ''}"
+    reason = f"连写数字“{raw}”有{count}种读法{extra}：{shown}{more}；无法确定，留空" if options else \
         f"连写数字“{raw}”的拆分方式过多，无法确定，留空"
     span = (ps[0].start, ps[-1].end)
     line = line_of(ps[0].start)
