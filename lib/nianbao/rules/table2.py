@@ -163,7 +163,8 @@ def t2_allzero(report, ctx):
     t = report.table2
     vals = [c.value for c in t.cells.values()]
     if t.found and vals and all(v == 0 for v in vals):
-        quotes = dict.fromkeys(row_quote(report, t, r) for r, _ in t.cells)  # flat text: one
+        # deduplicated: flattened text prints every row on one line
+        quotes = dict.fromkeys(row_quote(report, t, r) for r, _ in t.cells)
         quote = " / ".join(q for q in quotes if q)[:300]
         yield Finding("T2-ALLZERO", "info", f"表二{len(vals)}个数值全部为0，请核实是否属实",
                       {"table": T, "line": t.line}, None, 0, quote or None)
