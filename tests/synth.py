@@ -1027,6 +1027,8 @@ _simple("t3-r2", "T3-R2", "R2 broken: the 总计 of rows 一 and 结转下年度
         "table3", bump=(("new_received", "total"), ("carried_forward", "total")), also=("NARR-APPS",))
 _simple("t3-r3", "T3-R3", "R3 broken: （一）予以公开 +1 in 自然人 and 总计, （七）总计 unchanged.",
         "table3", bump=(("granted", "natural_person"), ("granted", "total")), also=("NARR-APPS",))
+_simple("t4-negative", "T4-TYPES", "A negative 表四 cell (直接起诉 尚未审结 = -1).", "table4",
+        cell=("suit_direct", "pending", -1), also=("T4-R4",))
 _simple("t4-r4", "T4-R4", "R4 broken: 行政复议 总计 one more than the sum of its four results.",
         "table4", bump=(("review", "total"),), also=("NARR-REVIEW",))
 
