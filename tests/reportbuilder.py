@@ -66,7 +66,7 @@ def clean_report(year: int = 2021, agency: str = AGENCY, published: dt.date | No
     w.add()
     intro = (f"本报告依据《中华人民共和国政府信息公开条例》（{citation}）编制，"
              f"统计期限为{year}年1月1日至{year}年12月31日。{intro_extra}")
-    intro_line = w.add(intro)
+    w.add(intro)
     headings: list[tuple[str, int]] = [(title, title_line)]
     sec_lines: dict[int, int] = {}
     report = Report(Document("synthetic.txt", "txt", "0" * 64, ""), title=title, agency=agency,

@@ -217,3 +217,19 @@ def check_types(report, table: str, rule_id: str, may_be_negative=(), may_be_dec
         elif not float(v).is_integer() and col not in may_be_decimal:
             yield Finding(rule_id, "error", f"{where}为非整数{c.raw or fmt_num(v)}",
                           cell_loc(t, row, col), "整数", v, row_quote(report, t, row))
+
+
+_TABLE_TITLE = {"table2": (2, "主动公开政府信息情况"), "table3": (3, "收到和处理政府信息公开申请情况"),
+                "table4": (4, "政府信息公开行政复议、行政诉讼情况")}
+
+
+def absent_table(rule_id: str, report: Report, t: Table) -> list:
+    """The error for a table the report lacks, in a year whose format requires it (none before
+    2019, when the old 条例 had no such tables)."""
+    from .meta import uses_tables
+
+    if t.found or not uses_tables(report):
+        return []
+    part, title = _TABLE_TITLE[t.name]
+    return [Finding(rule_id, "error", f"未找到{TABLE_CN[t.name]}（{title}）",
+                    {"table": t.name, "section": part})]

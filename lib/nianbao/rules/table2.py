@@ -11,8 +11,8 @@ import re
 from .. import schema
 from ..findings import Finding
 from ..textnorm import to_halfwidth
-from .evidence import cell_loc, check_types, fmt_num, row_quote, total, unevaluated
-from .meta import uses_tables
+from .evidence import (absent_table, cell_loc, check_types, fmt_num, row_quote, total,
+                       unevaluated)
 from .registry import rule
 from .wording import core, keyword_only, same, similarity
 
@@ -29,10 +29,7 @@ def t2_labels(report, ctx):
     2021 report): warning."""
     t = report.table2
     if not t.found:
-        if not uses_tables(report):  # before 2019 there were no such tables
-            return
-        yield Finding("T2-LABELS", "error", "未找到表二（主动公开政府信息情况）",
-                      {"table": T, "section": 2})
+        yield from absent_table("T2-LABELS", report, t)
         return
     rows = schema.t2_rows(report.format_version)
     items: dict[str, list] = {}

@@ -9,9 +9,8 @@ from __future__ import annotations
 from .. import schema
 from ..findings import Finding
 from ..model import ALIGNED, BLANK, MISSING
-from .evidence import (Relation, cell_loc, cell_ref, check_relations, check_types, col_cn,
-                       row_cn, row_quote)
-from .meta import uses_tables
+from .evidence import (Relation, absent_table, cell_loc, cell_ref, check_relations, check_types,
+                       col_cn, row_cn, row_quote)
 from .registry import rule
 from .wording import core, same, similarity, truncated
 
@@ -37,10 +36,7 @@ def t3_header(report, ctx):
     (a header broken up by the extraction) is a warning, not a missing column."""
     t = report.table3
     if not t.found:
-        if not uses_tables(report):  # before 2019 there were no such tables
-            return
-        yield Finding("T3-HEADER", "error", "未找到表三（收到和处理政府信息公开申请情况）",
-                      {"table": T, "section": 3})
+        yield from absent_table("T3-HEADER", report, t)
         return
     line = t.line
     header = " ".join((t.header_text or "").split()) or None
@@ -127,8 +123,8 @@ def _collapsed_six(report) -> Finding | None:
         return None
     key = "other_other" if t.row_labels.get("other_other") else "other"
     return Finding("T3-ROWS", "error",
-                   f"表三“（六）其他处理”只印了一行（2019年试行格式），缺少2021年格式的"
-                   f"“1.申请人无正当理由逾期不补正…”和“2.申请人逾期未按收费通知要求缴纳费用…”两行",
+                   "表三“（六）其他处理”只印了一行（2019年试行格式），缺少2021年格式的"
+                   "“1.申请人无正当理由逾期不补正…”和“2.申请人逾期未按收费通知要求缴纳费用…”两行",
                    cell_loc(t, key), "（六）其他处理下分1、2、3三行", label,
                    row_quote(report, t, key), {"missing_rows": absent})
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from .. import schema
 from ..findings import Finding
 from ..model import MISSING
-from .evidence import Relation, cell_loc, check_relations, check_types, col_cn, row_cn, row_quote
-from .meta import uses_tables
+from .evidence import (Relation, absent_table, cell_loc, check_relations, check_types, col_cn,
+                       row_cn, row_quote)
 from .registry import rule
 from .wording import keyword_only, same
 
@@ -23,10 +23,7 @@ def t4_layout(report, ctx):
     official ones: warning."""
     t = report.table4
     if not t.found:
-        if not uses_tables(report):  # before 2019 there were no such tables
-            return
-        yield Finding("T4-LAYOUT", "error", "未找到表四（政府信息公开行政复议、行政诉讼情况）",
-                      {"table": T, "section": 4})
+        yield from absent_table("T4-LAYOUT", report, t)
         return
     header = " ".join((t.header_text or "").split()) or None
     for r in schema.T4_ROWS:
