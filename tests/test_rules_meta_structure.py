@@ -213,3 +213,8 @@ def test_parts_order_uses_offsets_when_all_on_one_line():
     for t in (r.table2, r.table3, r.table4):
         t.line = 1
     assert run(r, "STRUCT-PARTS-ORDER") == []
+
+
+def test_citation_local_regulation_is_not_judged():
+    r = clean_report(2021, intro_extra="并执行《青禾省政府信息公开条例》。")
+    assert run(r, "TEXT-CITATION") == []

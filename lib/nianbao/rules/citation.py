@@ -85,7 +85,8 @@ def text_citation(report, ctx):
                           loc, "国务院令第711号", quote, _near(text, m.start(), m.end()))
     for m in _REG_NAME.finditer(text):
         name = re.sub(r"\s+", "", m.group(1))
-        if name not in _REG_OK:
+        local = "中华人民共和国" not in name and re.search(r"[省市县]|自治区", name)
+        if name not in _REG_OK and not local:  # a province's own 条例 is another regulation
             yield Finding("TEXT-CITATION", "warning",
                           f"条例名称“《{m.group(1)}》”应为“《中华人民共和国政府信息公开条例》”",
                           _loc(report, m.start(), m.end()), "中华人民共和国政府信息公开条例",
