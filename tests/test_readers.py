@@ -489,3 +489,12 @@ def test_pdf_joins_prose_lines_but_not_table_lines():
     assert out == ["本局在政府网站主动公开政府信息，全年共计86条。", "结果 结果 其他 尚未 总计",
                    "维持 纠正 结果 审结", "一、本年新收政府信息公开申请数量 7 2 0", "1 0 0 10",
                    "短行不到右边", "下一段。"]
+
+
+def test_html_with_a_wrong_charset_declaration(tmp_path):
+    page = (R / "page.html").read_text(encoding="utf-8")  # declares utf-8 …
+    path = tmp_path / "wrong.html"
+    path.write_bytes(page.encode("gbk"))  # … but the server wrote GBK
+    doc = read(path)
+    assert doc.meta["encoding"] == "gb18030"
+    assert doc.lines == PAGE_LINES
