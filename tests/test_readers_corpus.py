@@ -156,3 +156,9 @@ def test_html_docx_pdf_agree_on_every_table_number(tmp_path, defect):
         synth.write_report(spec, path, form)
         got[form] = _numeric_rows(read(path))
     assert got["html"] and got["html"] == got["docx"] == got["pdf"]
+
+
+def test_pdf_info_title_in_utf16_is_decoded(corpus_dir):
+    meta = read(corpus_dir / "jiangsu-huaian-hongze-district-gov-2023.pdf").meta
+    assert meta["pdf_title"] == "洪泽区人民政府2023年政府信息公开工作年度报告"
+    assert meta["pdf_created"] == "2024-02-26" and "published" not in meta

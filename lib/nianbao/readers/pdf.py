@@ -124,10 +124,15 @@ def _pdf_meta(info: dict) -> dict:
 
 
 def _pdf_string(value) -> str:
-    """A document-info string; pdfminer hands UTF-16 strings (with their BOM) through as
-    Latin-1 text or bytes."""
+    """A document-info string. pdfminer decodes a UTF-16 string (BOM and all) as if it were
+    PDFDocEncoding, so such text starts with "ÿþ"/"þÿ": map it back to bytes, then decode."""
     if isinstance(value, str) and value[:2] in ("\xff\xfe", "\xfe\xff"):
-        value = value.encode("latin-1", "ignore")
+        from pdfminer.utils import PDFDocEncoding
+
+        back: dict[str, int] = {}
+        for i, ch in enumerate(PDFDocEncoding):
+            back.setdefault(ch, i)
+        value = bytes(back.get(ch, 0x3F) for ch in value)
     if isinstance(value, bytes):
         for enc in ("utf-16", "utf-8", "gb18030"):
             try:
@@ -137,7 +142,8 @@ def _pdf_string(value) -> str:
                 continue
         else:
             return ""
-    return str(value or "").strip().strip("\x00")
+    value = str(value or "").strip().strip("\x00")
+    return "" if any(ord(ch) < 0x20 or ch == "\ufffd" for ch in value) else value  # undecodable
 
 
 # ---------------------------------------------------------------- one page
