@@ -343,7 +343,14 @@ def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool):
 
         pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
                                       initializer=warm_worker, initargs=(fork,))
-        return pool, lambda cancel=False: pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+        def close(cancel=False):
+            if cancel:  # interrupted: stop now; a worker's zygote and kernel follow it
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.kill()
+            pool.shutdown(wait=True, cancel_futures=cancel)
+
+        return pool, close
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:

@@ -8,8 +8,9 @@ forks one child per kernel. The child is a new process with its own memory and i
 it merely starts with those modules already loaded (copy-on-write), as if it had imported them.
 
 The zygote is the child of one batch worker and lives as long as it: it reads one JSON request
-per line on stdin (argv, env, cwd), forks, and answers the kernel's pid on stdout; it exits on
-end of input, and its kernels (ipykernel polls its parent) exit with it. It ignores SIGCHLD, so
+per line on stdin (argv, env, cwd), forks, and answers the kernel's pid on stdout; it ignores
+Ctrl-C and exits on end of input (its worker is gone), and its kernels (ipykernel polls its
+parent, ``JPY_PARENT_PID``) exit with it. It ignores SIGCHLD, so
 finished kernels are reaped by the system; a kernel restores the default SIGCHLD handling so
 that the notebook's own subprocesses work normally.
 
@@ -65,12 +66,14 @@ def _preload() -> None:
 def _child(req: dict) -> None:
     """In the forked child: become the kernel described by ``req``."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     os.setsid()  # its own process group: interrupts and kills reach it and its children only
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     os.environ.clear()
     os.environ.update(req["env"])
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())  # ipykernel exits when the zygote is gone
     if req.get("cwd"):
         os.chdir(req["cwd"])
     sys.argv = ["ipykernel_launcher", *req["args"]]
@@ -85,6 +88,7 @@ def main() -> None:
     """``python -m nianbao.kernel_fork``: preload, say ready, then fork one kernel per line."""
     _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the batch; we end on EOF
     out = os.fdopen(os.dup(1), "w")
     out.write("ready\n")
     out.flush()
