@@ -164,3 +164,11 @@ def test_pdf_info_title_in_utf16_is_decoded(corpus_dir, manifest):
     assert meta["pdf_title"].startswith(row["agency_name"] + row["report_year"] + "年")
     assert meta["pdf_title"].endswith("年度报告")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["pdf_created"]) and "published" not in meta
+
+
+def test_pdf_row_under_a_cell_opened_on_the_previous_page(corpus_dir):
+    """hongze 2023 continues 表二 on a new page with a row whose label cell has no top rule:
+    the label must still be the row's first cell, not a separate text line."""
+    doc = read(corpus_dir / "jiangsu-huaian-hongze-district-gov-2023.pdf")
+    heads = [ln for ln in doc.lines if ln.startswith("信息内容")]
+    assert len(heads) == 4 and all("\t" in ln for ln in heads)

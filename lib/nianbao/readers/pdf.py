@@ -152,7 +152,7 @@ def _page_items(page, index: int) -> list[_Item]:
     page = page.dedupe_chars(tolerance=1)
     rows, regions = [], []
     for table in page.find_tables():
-        rows.extend(_table_rows(table, index, regions))
+        rows.extend(_table_rows(page, table, index, regions))
 
     def outside(obj) -> bool:
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
@@ -183,7 +183,7 @@ def _right_margin(lines: list[_Item], width: float) -> float:
     return (max(shared) * 3 + 3) if shared else max((ln.x1 for ln in lines), default=width)
 
 
-def _table_rows(table, page: int, regions: list) -> list[_Item]:
+def _table_rows(pdf_page, table, page: int, regions: list) -> list[_Item]:
     """The rows of a ruled table that are table rows: at least two cells. A row that is one
     cell across the whole width is a paragraph inside a frame (some reports box whole pages),
     and a one-column "table" is such a frame; both are left to the text lines."""
@@ -194,6 +194,8 @@ def _table_rows(table, page: int, regions: list) -> list[_Item]:
         return out
     for row, texts in zip(table.rows, table.extract()):
         present = [(bbox, t) for bbox, t in zip(row.cells, texts) if bbox is not None]
+        if len(present) == 1:
+            present = _with_open_cell(pdf_page, table, present)
         if len(present) < 2 or not any((t or "").strip() for _, t in present):
             continue
         cells = [TableCell(cell_text(t or ""), _span(ys, b[1], b[3]), _span(xs, b[0], b[2]))
@@ -201,10 +203,30 @@ def _table_rows(table, page: int, regions: list) -> list[_Item]:
         first = next((i for i, c in enumerate(cells) if c.text), 0)
         if first and not _NUMBER.match(cells[first].text):
             del cells[:first]  # merged labels cut by a page break: printed once, on the page before
-        x0, top, x1, bottom = row.bbox
+        x0, top = min(b[0] for b, _ in present), min(b[1] for b, _ in present)
+        x1, bottom = max(b[2] for b, _ in present), max(b[3] for b, _ in present)
         regions.append((x0, top, x1, bottom))
         out.append(_Item("row", page, top, bottom, cells=cells))
     return out
+
+
+def _with_open_cell(pdf_page, table, present: list) -> list:
+    """A row whose left cell has no box: the first row on a page, under a cell whose top rule
+    was drawn on the page before. Its text sits left of the one boxed cell, inside the table
+    and in no cell; it is made the row's first cell (else it would come out as a text line)."""
+    (bbox, text), = present
+    left = table.bbox[0]
+    if bbox[0] - left < 6:
+        return present
+    x0, top, x1, bottom = left, bbox[1], bbox[0], bbox[3]
+    chars = [c for c in pdf_page.chars
+             if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+             and not any(b[0] <= (c["x0"] + c["x1"]) / 2 <= b[2] and b[1] <= (c["top"] + c["bottom"]) / 2 <= b[3]
+                         for b in table.cells)]
+    if not chars:
+        return present
+    chars.sort(key=lambda c: (round(c["top"]), c["x0"]))
+    return [((x0, top, x1, bottom), "".join(c["text"] for c in chars)), (bbox, text)]
 
 
 def _span(bounds: list[float], lo: float, hi: float, tol: float = 1.0) -> int:
