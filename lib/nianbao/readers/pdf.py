@@ -155,8 +155,7 @@ def _page_items(page, index: int) -> list[_Item]:
         rows.extend(_table_rows(page, table, index, regions))
 
     def outside(obj) -> bool:
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in regions)
+        return not any(_inside(obj, box) for box in regions)
 
     src = page.filter(outside) if regions else page
     lines = [_Item("line", index, ln["top"], ln["bottom"], ln["text"], x1=ln["x1"])
@@ -170,6 +169,12 @@ def _page_items(page, index: int) -> list[_Item]:
         it.top_share = it.top / page.height if page.height else 0
         it.bottom_share = it.bottom / page.height if page.height else 1
     return items
+
+
+def _inside(obj, box) -> bool:
+    """Whether the centre of a pdfplumber object lies in ``box`` (x0, top, x1, bottom)."""
+    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
 def _right_margin(lines: list[_Item], width: float) -> float:
@@ -220,9 +225,7 @@ def _with_open_cell(pdf_page, table, present: list) -> list:
         return present
     x0, top, x1, bottom = left, bbox[1], bbox[0], bbox[3]
     chars = [c for c in pdf_page.chars
-             if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
-             and not any(b[0] <= (c["x0"] + c["x1"]) / 2 <= b[2] and b[1] <= (c["top"] + c["bottom"]) / 2 <= b[3]
-                         for b in table.cells)]
+             if _inside(c, (x0, top, x1, bottom)) and not any(_inside(c, b) for b in table.cells)]
     if not chars:
         return present
     chars.sort(key=lambda c: (round(c["top"]), c["x0"]))
