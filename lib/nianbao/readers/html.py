@@ -48,6 +48,7 @@ _META_KEYS = {
     "contentsource": "publisher",
 }
 
+
 def norm(s: str) -> str:
     """Whitespace as a browser shows it: runs collapsed, ends stripped; a source line break
     between two Chinese characters is dropped (it was only the editor wrapping the line)."""
