@@ -498,3 +498,11 @@ def test_html_with_a_wrong_charset_declaration(tmp_path):
     doc = read(path)
     assert doc.meta["encoding"] == "gb18030"
     assert doc.lines == PAGE_LINES
+
+
+def test_markdown_br_in_cells_and_form_feeds(tmp_path):
+    path = tmp_path / "t.md"
+    path.write_text("| 三、本年度<br>办理结果 | 数量 |\n|---|---|\n| 予以<br/>公开 | 5 |\n\f第二页的第一行\n",
+                    encoding="utf-8")
+    doc = read(path)
+    assert doc.lines == ["三、本年度办理结果\t数量", "", "予以公开\t5", "第二页的第一行", ""]

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..document import Document, TableCell, blocks_from_text
+from .cells import join_pieces
 
 # ---------------------------------------------------------------- crawler header
 _HEADER_END = re.compile(r"^\s*={3,}\s*正文\s*={3,}\s*$")
@@ -53,14 +54,17 @@ def crawler_header(lines: list[str]) -> tuple[dict, int] | None:
 
 # ---------------------------------------------------------------- markdown pipe tables
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _NUMERIC = re.compile(r"^[\d.,%\s-]+$")
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def _pipe_cells(line: str) -> list[TableCell]:
+    """Cells of a pipe row; ``\\|`` is a literal bar, ``<br>`` a line break inside the cell
+    (joined like any wrapped cell: ``三、本年度<br>办理结果`` is ``三、本年度办理结果``)."""
     body = line.strip()[1:-1]
     cells = re.split(r"(?<!\\)\|", body)
-    return _merge_repeats([c.strip().replace("\\|", "|") for c in cells])
+    return _merge_repeats([join_pieces(_BR.split(c.replace("\\|", "|"))) for c in cells])
 
 
 def _merge_repeats(cells: list[str]) -> list[TableCell]:
@@ -119,7 +123,9 @@ def text_blocks(text: str, pipe_rows: dict[int, list[TableCell] | None]):
 
 
 def normalize_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """``\\r\\n`` and ``\\r`` end lines; the form feeds and vertical tabs that PDF-to-text
+    tools put between pages are removed (they are not line ends for ``cat -n`` either)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "").replace("\v", "")
 
 
 def read_text(path: Path, text: str, encoding: str, sha: str, fmt: str) -> Document:
