@@ -44,7 +44,9 @@ _SINGLE_CHAR_GAP = re.compile(rf"(?:(?<=^[{_CJK}])|(?<=[ {_CJK_PUNCT}][{_CJK}]))
                               rf"|(?<=[{_CJK}]) (?=[{_CJK}](?:[ {_CJK_PUNCT}]|$))")
 _CJK_GAP = re.compile(f"(?<={_C}) +(?={_C})")
 _NUMBER = re.compile(r"^[\d.,]+$")
-_MARGIN = 0.09  # top and bottom share of the page height where running heads and folios sit
+#: Top and bottom share of the page height where running heads and folios sit; the body text of
+#: Word's default 2.54 cm margin starts below it, so a repeated table header is never taken.
+_MARGIN = 0.075
 
 
 @dataclass
