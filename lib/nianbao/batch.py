@@ -154,9 +154,9 @@ def _project_km_class():
     return kernel_manager_class()
 
 
-def warm_worker(fork: bool = False) -> None:
+def warm_worker(fork: bool = False, zygote_address: str | None = None) -> None:
     """Pool initializer: import the heavy modules once per worker process, not per report, and
-    start the kernel zygote (it preloads in parallel)."""
+    say where kernels come from: the batch's zygote (``zygote_address``) or one of its own."""
     import logging
 
     logging.getLogger("papermill").setLevel(logging.ERROR)  # "unknown parameter" chatter
@@ -164,8 +164,9 @@ def warm_worker(fork: bool = False) -> None:
     import papermill  # noqa: F401
 
     if fork:
-        from .kernel_fork import zygote
+        from .kernel_fork import use_zygote, zygote
 
+        use_zygote(zygote_address)
         zygote()
     from . import export  # noqa: F401  (nbconvert)
 
@@ -337,18 +338,36 @@ def _has_outputs(rec: dict, out_dir: Path) -> bool:
 
 
 def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool):
-    """(executor, closer): a process pool, or a Dask client's concurrent.futures executor."""
+    """(executor, closer): a process pool, or a Dask client's concurrent.futures executor.
+
+    With ``fork``, one zygote (``nianbao.kernel_fork``) serves every worker on this machine; it
+    starts first, so it preloads while the workers start. Remote Dask workers start their own.
+    """
+    zyg = None
+    if fork and not scheduler and hasattr(os, "fork"):
+        from .kernel_fork import start_zygote
+
+        zyg = start_zygote()
+    address = zyg[1] if zyg else None
+
+    def stop_zygote():
+        if zyg:
+            from .kernel_fork import stop_zygote as stop
+
+            stop(*zyg)
+
     if executor == "local":
         import multiprocessing as mp
 
         pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
-                                      initializer=warm_worker, initargs=(fork,))
+                                      initializer=warm_worker, initargs=(fork, address))
 
         def close(cancel=False):
-            if cancel:  # interrupted: stop now; a worker's zygote and kernel follow it
+            if cancel:  # interrupted: stop now; the running kernels follow the zygote
                 for proc in list((getattr(pool, "_processes", None) or {}).values()):
                     proc.kill()
             pool.shutdown(wait=True, cancel_futures=cancel)
+            stop_zygote()
 
         return pool, close
     try:
@@ -363,12 +382,13 @@ def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool):
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
-    client.run(warm_worker, fork)
+    client.run(warm_worker, fork, address)
 
     def close(cancel=False):
         client.close()
         if cluster is not None:
             cluster.close()
+        stop_zygote()
 
     return client.get_executor(pure=False), close
 

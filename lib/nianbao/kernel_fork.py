@@ -7,11 +7,11 @@ on the project's machine. A *zygote* process imports them once, never runs noteb
 forks one child per kernel. The child is a new process with its own memory and its own kernel;
 it merely starts with those modules already loaded (copy-on-write), as if it had imported them.
 
-The zygote is the child of one batch worker and lives as long as it: it reads one JSON request
-per line on stdin (argv, env, cwd), forks, and answers the kernel's pid on stdout; it ignores
-Ctrl-C and exits on end of input (its worker is gone), and its kernels (ipykernel polls its
-parent, ``JPY_PARENT_PID``) exit with it. It ignores SIGCHLD, so
-finished kernels are reaped by the system; a kernel restores the default SIGCHLD handling so
+The batch starts one zygote for the whole run (a worker on another machine starts its own); it
+listens on a Unix socket in a private temp folder, and forks a kernel for each request line
+(argv, env, cwd), answering its pid. It ignores Ctrl-C and exits when its stdin closes (its owner
+is gone); its kernels poll it as their parent (``JPY_PARENT_PID``) and exit with it. It ignores
+SIGCHLD, so finished kernels are reaped by the system; a kernel restores the default handling so
 that the notebook's own subprocesses work normally.
 
 On the jupyter_client side, ``ForkedProvisioner`` is a ``LocalProvisioner`` whose launch asks the
@@ -21,12 +21,17 @@ the provisioner falls back to the normal launch.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
+import selectors
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 
 from jupyter_client.provisioning import LocalProvisioner
@@ -39,6 +44,7 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pan
            "nianbao.views", "nianbao.audit", "nianbao.parse", "nianbao.readers",
            "nianbao.overview", "nianbao.rules")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets
+_FOLDER_PREFIX = "nianbao-zygote-"
 
 
 # ---------------------------------------------------------------- the zygote process
@@ -84,69 +90,155 @@ def _child(req: dict) -> None:
     kernelapp.launch_new_instance()
 
 
+def _serve(listener: socket.socket) -> None:
+    """Fork one kernel per request line from any connected client, until stdin closes."""
+    sel = selectors.DefaultSelector()
+    sel.register(listener, selectors.EVENT_READ, "accept")
+    sel.register(sys.stdin, selectors.EVENT_READ, "stdin")
+    buffers: dict[socket.socket, bytes] = {}
+    while True:
+        for key, _ in sel.select():
+            if key.data == "stdin":
+                if not sys.stdin.buffer.read1(4096):
+                    return  # the owner is gone
+            elif key.data == "accept":
+                conn, _ = listener.accept()
+                buffers[conn] = b""
+                sel.register(conn, selectors.EVENT_READ, "client")
+            else:
+                conn = key.fileobj
+                chunk = conn.recv(65536)
+                if not chunk:
+                    sel.unregister(conn)
+                    buffers.pop(conn, None)
+                    conn.close()
+                    continue
+                buffers[conn] += chunk
+                while b"\n" in buffers[conn]:
+                    line, buffers[conn] = buffers[conn].split(b"\n", 1)
+                    req = json.loads(line)
+                    pid = os.fork()
+                    if pid == 0:
+                        try:
+                            for sock in (listener, *buffers):  # the kernel needs none of ours
+                                sock.close()
+                            _child(req)
+                        finally:
+                            os._exit(0)
+                    conn.sendall(f"{pid}\n".encode())
+
+
 def main() -> None:
-    """``python -m nianbao.kernel_fork``: preload, say ready, then fork one kernel per line."""
+    """``python -m nianbao.kernel_fork SOCKET``: preload, listen, fork kernels on request."""
+    path = sys.argv[1]
     _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the batch; we end on EOF
-    out = os.fdopen(os.dup(1), "w")
-    out.write("ready\n")
-    out.flush()
-    for line in sys.stdin:
-        req = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _child(req)
-            finally:
-                os._exit(0)
-        out.write(f"{pid}\n")
-        out.flush()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    tmp = f"{path}.{os.getpid()}"
+    listener.bind(tmp)
+    listener.listen(64)
+    os.replace(tmp, path)  # appears only once it accepts
+    try:
+        _serve(listener)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        if os.path.basename(os.path.dirname(path)).startswith(_FOLDER_PREFIX):
+            shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
 # ---------------------------------------------------------------- the client side (the worker)
 
 
-class Zygote:
-    """The worker's handle on its zygote process (one per worker, started on first use)."""
+def start_zygote() -> tuple[subprocess.Popen, str]:
+    """Start a zygote (it preloads in the background); returns it and its socket path. It lives
+    until its stdin is closed — by ``stop_zygote`` or by the death of this process."""
+    folder = tempfile.mkdtemp(prefix=_FOLDER_PREFIX)
+    path = os.path.join(folder, "sock")
+    env = {**os.environ, "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND)}
+    proc = subprocess.Popen([sys.executable, "-m", "nianbao.kernel_fork", path],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    return proc, path
 
-    def __init__(self):
-        env = {**os.environ, "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "nianbao.kernel_fork"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.DEVNULL, text=True, env=env)
+
+def stop_zygote(proc: subprocess.Popen, path: str) -> None:
+    with contextlib.suppress(OSError):
+        proc.stdin.close()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
+class Zygote:
+    """A connection to a zygote: the batch's shared one (``address``), or one of our own."""
+
+    def __init__(self, address: str | None = None):
+        self.own = None
+        if address is None:
+            self.own = start_zygote()
+            address = self.own[1]
+        self.address = address
+        self.sock: socket.socket | None = None
         self.lock = threading.Lock()
-        self.ready = False  # it preloads while the worker does other things
+
+    def _connect(self, timeout: float = 300) -> socket.socket:
+        """Wait for the zygote to finish preloading (its socket appears) and connect."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.connect(self.address)
+                return sock
+            except OSError:
+                sock.close()
+                if (self.own and self.own[0].poll() is not None) or time.monotonic() > deadline:
+                    raise OSError("the kernel zygote did not start") from None
+                time.sleep(0.05)
 
     def spawn(self, args: list[str], env: dict, cwd: str | None) -> int:
         with self.lock:
-            if not self.ready:
-                if self.proc.stdout.readline().strip() != "ready":
-                    raise OSError("the kernel zygote did not start")
-                self.ready = True
-            self.proc.stdin.write(json.dumps({"args": args, "env": env, "cwd": cwd}) + "\n")
-            self.proc.stdin.flush()
-            line = self.proc.stdout.readline()
-        if not line.strip().isdigit():
-            raise OSError("the kernel zygote did not answer")
+            if self.sock is None:
+                self.sock = self._connect()
+            self.sock.sendall((json.dumps({"args": args, "env": env, "cwd": cwd}) + "\n")
+                              .encode())
+            line = b""
+            while not line.endswith(b"\n"):
+                chunk = self.sock.recv(64)
+                if not chunk:
+                    self.sock = None
+                    raise OSError("the kernel zygote did not answer")
+                line += chunk
         return int(line)
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return self.own is None or self.own[0].poll() is None
 
 
 _ZYGOTE: Zygote | None = None
+_ADDRESS: str | None = None
 _LOCK = threading.Lock()
 
 
+def use_zygote(address: str | None) -> None:
+    """Make this process fork its kernels from the zygote at ``address`` (None: its own)."""
+    global _ADDRESS
+    _ADDRESS = address
+
+
 def zygote() -> Zygote | None:
-    """This process's zygote, started on first use (None where fork is unavailable)."""
+    """This process's zygote connection, made on first use (None where fork is unavailable)."""
     global _ZYGOTE
     if not hasattr(os, "fork"):
         return None
     with _LOCK:
         if _ZYGOTE is None or not _ZYGOTE.alive():
-            _ZYGOTE = Zygote()
+            _ZYGOTE = Zygote(_ADDRESS)
         return _ZYGOTE
 
 
