@@ -163,20 +163,22 @@ def mb(n: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--input", default=str(ROOT / "data" / "samples"))
-    ap.add_argument("--reports", type=int, default=8, help="how many reports (default 8)")
+    ap.add_argument("--reports", type=int, default=16,
+                    help="how many reports, cycling through the input's files (default 16)")
     ap.add_argument("--repeat", type=int, default=5, help="empty-notebook executions")
     ap.add_argument("--no-write", action="store_true", help="print, do not write the doc")
     args = ap.parse_args()
 
-    files = batch.discover(Path(args.input), limit=args.reports)
+    samples = batch.discover(Path(args.input))
+    files = [samples[i % len(samples)] for i in range(args.reports)]  # cycled: copies
     n = len(files)
     load0 = os.getloadavg()
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         inp = tmp / "in"
         inp.mkdir()
-        for f in files:
-            shutil.copy2(f, inp / f.name)
+        for i, f in enumerate(files):
+            shutil.copy2(f, inp / f"{f.stem}-{i:03d}{f.suffix}")
         files = sorted(inp.iterdir())
         print(f"{n} reports from {args.input}; cores {os.cpu_count()}; load {load0}")
         fl = floor(args.repeat, tmp)
@@ -213,8 +215,8 @@ def main() -> None:
     text = f"""# Batch benchmarks
 
 Written by `benchmarks/bench_batch.py` ({time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}):
-{n} reports from `{Path(args.input).name}/` (the real audit notebook, HTML export included,
-overview notebook excluded), {os.cpu_count()} cores, Python {sys.version.split()[0]}.
+{n} reports cycled from the {len(samples)} files of `{Path(args.input).name}/` (the real audit
+notebook, HTML export included, overview notebook excluded), {os.cpu_count()} cores, Python {sys.version.split()[0]}.
 Load average (1/5/15 min) before: {load0[0]:.1f}/{load0[1]:.1f}/{load0[2]:.1f}, after:
 {load1[0]:.1f}/{load1[1]:.1f}/{load1[2]:.1f} — other work on the machine slows every figure
 alike, but ratios on a busy machine are less reliable than on an idle one.
@@ -239,13 +241,19 @@ copy-on-write, so the tree total counts shared pages more than once.)
   also imports ipykernel's and nianbao's stack (pandas, matplotlib, the rules), parses and
   audits the report, draws two charts and is exported to HTML; that work is the notebook's, and
   the batch can only avoid *repeating* it. The zygote (`nianbao.kernel_fork`) removes the
-  repeated imports: each kernel is forked from a process that imported them once.
+  repeated imports: each kernel is forked from one process per batch that imported them once.
+  With a minimal notebook the batch costs about what the floor does: a forked kernel starts
+  faster than the floor's, which pays for the export, the manifest and the index.
 - The naive loop pays two fresh Python processes per report (papermill, nbconvert), each
   importing its stack and nbconvert's templates, plus a kernel that imports everything.
   The batch keeps its workers (papermill, nbconvert imported once), exports in-process and
   forks preloaded kernels, and runs one job per core.
-- Two jobs on two cores cannot reach 2×: the parent, the zygotes and the kernels' own I/O
-  threads share the same two cores, and any other load on the machine takes its share.
+- Two jobs on two cores cannot reach 2×: the parent, the zygote and the kernels' I/O threads
+  share the same two cores, the start-up (workers, zygote preload) is not parallel, and any
+  other load on the machine takes its share.
+- Memory: a worker holds papermill and nbconvert; the zygote holds the preloaded stack; each
+  kernel starts as a copy-on-write copy of the zygote, so its resident size overstates what it
+  adds.
 """
     print(text)
     if not args.no_write:
