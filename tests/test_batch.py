@@ -308,8 +308,11 @@ def test_changed_input_is_rerun(tmp_path, run):
     victim = sorted(first)[0]
     p = inp / victim
     p.write_bytes(p.read_bytes() + b"\n")
+    stale = out / first[victim]["id"] / ".audit.html.999-1.tmp.html"  # as a killed run leaves
+    stale.write_text("half a page")
     proc, _ = run_cli(*args)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not stale.exists()
     m = manifest(out)
     assert not m[victim]["skipped"] and m[victim]["sha256"] != first[victim]["sha256"]
     assert all(m[n]["skipped"] for n in m if n != victim)
@@ -409,3 +412,11 @@ def test_forked_kernels_are_fresh_processes(tmp_path):
     assert not any(s["leak"] for s in seen)
     assert all(s["preloaded"] for s in seen)  # pandas came from the zygote, not the notebook
     assert seen[0]["cwd"] == str(tmp_path)
+
+
+def test_empty_folder_is_not_an_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "README.md").write_text("说明", encoding="utf-8")
+    proc, _ = run_cli(tmp_path / "in", "--out", tmp_path / "out", "--no-overview")
+    assert proc.returncode == 0 and "no report files" in proc.stdout
+    assert (tmp_path / "out" / "index.html").is_file()

@@ -522,6 +522,9 @@ def _dumps(obj) -> str:
 def summary_text(data: dict, out_dir: Path) -> str:
     """The one screen shown at the end: counts by status, failures with their reasons, paths."""
     reports = data["reports"]
+    if not reports:
+        return (f"nianbao batch: no report files ({' '.join(REPORT_SUFFIXES)}) in "
+                f"{data['run']['input_dir']}\nindex: {out_dir / 'index.html'}")
     counts: dict[str, int] = {}
     for r in reports:
         counts[r["status"]] = counts.get(r["status"], 0) + 1

@@ -289,7 +289,9 @@ def index_html(data: dict, rows: list[dict], overview: bool) -> str:
              for s in SEVERITIES]
     head += [f'<th data-type="num"><button type="button">{e(labels[f])}</button></th>'
              for f in fams]
-    head.append('<th data-type="text"><button type="button">说明</button></th>')
+    reasons = any(r["error"] for r in rows)  # the column only when something failed
+    if reasons:
+        head.append('<th data-type="text"><button type="button">说明</button></th>')
     body = []
     for r in rows:
         name = r["agency"] or Path(r["file"]).stem
@@ -303,7 +305,8 @@ def index_html(data: dict, rows: list[dict], overview: bool) -> str:
         audited = r["status"] not in FAILED_STATUSES
         cells += [_num_td(r["severity"][s] if audited else None, s[0]) for s in SEVERITIES]
         cells += [_num_td(r["families"].get(f, 0) if audited else None) for f in fams]
-        cells.append(f'<td class="reason">{e(_short_reason(r))}</td>')
+        if reasons:
+            cells.append(f'<td class="reason">{e(_short_reason(r))}</td>')
         attrs = " ".join(f'data-{s}="{int(r["severity"][s])}"' for s in SEVERITIES)
         body.append(f'<tr data-status="{e(r["status"])}" {attrs}>{"".join(cells)}</tr>')
     cards = "".join(f'<div class="card"><b>{counts[s]}</b><span>{STATUS_LABELS[s]}</span></div>'
