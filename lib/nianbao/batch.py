@@ -337,25 +337,14 @@ def _has_outputs(rec: dict, out_dir: Path) -> bool:
     return all(k in outs and (out_dir / outs[k]).is_file() for k in need)
 
 
-def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool):
+def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool,
+              address: str | None):
     """(executor, closer): a process pool, or a Dask client's concurrent.futures executor.
 
-    With ``fork``, one zygote (``nianbao.kernel_fork``) serves every worker on this machine; it
-    starts first, so it preloads while the workers start. Remote Dask workers start their own.
+    With ``fork``, the workers fork kernels from the batch's zygote at ``address`` (remote Dask
+    workers, which cannot reach it, start their own).
     """
-    zyg = None
-    if fork and not scheduler and hasattr(os, "fork"):
-        from .kernel_fork import start_zygote
-
-        zyg = start_zygote()
-    address = zyg[1] if zyg else None
-
-    def stop_zygote():
-        if zyg:
-            from .kernel_fork import stop_zygote as stop
-
-            stop(*zyg)
-
+    address = None if scheduler else address
     if executor == "local":
         import multiprocessing as mp
 
@@ -367,7 +356,6 @@ def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool):
                 for proc in list((getattr(pool, "_processes", None) or {}).values()):
                     proc.kill()
             pool.shutdown(wait=True, cancel_futures=cancel)
-            stop_zygote()
 
         return pool, close
     try:
@@ -388,14 +376,14 @@ def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool):
         client.close()
         if cluster is not None:
             cluster.close()
-        stop_zygote()
 
     return client.get_executor(pure=False), close
 
 
-def run_overview(out_dir: Path, timeout: int) -> str | None:
+def run_overview(out_dir: Path, timeout: int, zygote_address: str | None = None) -> str | None:
     """Execute the batch overview notebook on OUT_DIR and export ``overview.html``; returns the
-    reason when it cannot (the index then says so instead of linking to a missing page)."""
+    reason when it cannot (the index then says so instead of linking to a missing page). With a
+    zygote address, its kernel is forked from the batch's zygote like the reports'."""
     from .kernel import BATCH_NOTEBOOK
 
     if not BATCH_NOTEBOOK.is_file():
@@ -409,7 +397,12 @@ def run_overview(out_dir: Path, timeout: int) -> str | None:
     final = out_dir / "overview.ipynb"
     tmp = temp_name(final)
     try:
-        execute(BATCH_NOTEBOOK, tmp, {name: str(out_dir)} if name else {}, out_dir, timeout)
+        if zygote_address:
+            from .kernel_fork import use_zygote
+
+            use_zygote(zygote_address)
+        execute(BATCH_NOTEBOOK, tmp, {name: str(out_dir)} if name else {}, out_dir, timeout,
+                fork=zygote_address is not None)
         os.replace(tmp, final)
         export_html(final, out_dir / "overview.html", title="批量审计概览",
                     back_link="index.html")
@@ -474,45 +467,66 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "reports": [records[r] for r in order if r in records]}
 
     jobs = jobs or os.cpu_count() or 1
-    if tasks:
-        from tqdm import tqdm
+    zyg = None
+    if tasks and fork_kernels and hasattr(os, "fork"):
+        from .kernel_fork import start_zygote
 
-        pool, close = _executor(executor, min(jobs, len(tasks)), scheduler, fork_kernels)
-        bar = tqdm(total=len(tasks), unit="report", desc="nianbao batch",
-                   disable=not (progress and sys.stderr.isatty()))
-        cancel = True
-        try:
-            futures = {pool.submit(run_report, t): t for t in tasks}
-            for fut in cf.as_completed(futures):
-                t = futures[fut]
-                try:
-                    rec = fut.result()
-                except Exception as exc:  # noqa: BLE001  (a dead worker: this report failed)
-                    rec = {"id": t["id"], "file": t["file"], "input": t["input"],
-                           "status": "failed", "error": _one_line(f"worker: {exc!r}"),
-                           "sha256": t["sha256"], "config_hash": t["config_hash"],
-                           "tool": t["tool"], "tool_version": __version__, "outputs": {}}
-                records[rec["id"]] = {**rec, "skipped": False}
-                write_atomic(out_dir / MANIFEST, _dumps(manifest(False)))
-                bar.set_postfix_str(f"{rec['file']}: {rec['status']}", refresh=False)
-                bar.update()
-            cancel = False
-        finally:
-            bar.close()
-            close(cancel)
-    write_atomic(out_dir / MANIFEST, _dumps(manifest(True)))  # the overview reads it
-    if not overview:
-        overview_error = "not requested"
-    elif not tasks and prev_run.get("overview_error") is None \
-            and set(prev) == set(records) and (out_dir / "overview.html").is_file():
-        overview_error = None  # nothing changed since it was made
-    else:
-        overview_error = run_overview(out_dir, timeout)
+        zyg = start_zygote()  # first, so that it preloads while the workers start
+    address = zyg[1] if zyg else None
+    try:
+        if tasks:
+            _run_reports(tasks, records, lambda: manifest(False), out_dir, progress,
+                         _executor(executor, min(jobs, len(tasks)), scheduler, fork_kernels,
+                                   address))
+        write_atomic(out_dir / MANIFEST, _dumps(manifest(True)))  # the overview reads it
+        if not overview:
+            overview_error = "not requested"
+        elif not tasks and prev_run.get("overview_error") is None \
+                and set(prev) == set(records) and (out_dir / "overview.html").is_file():
+            overview_error = None  # nothing changed since it was made
+        else:
+            overview_error = run_overview(out_dir, timeout, address)
+    finally:
+        if zyg:
+            from .kernel_fork import stop_zygote
+
+            stop_zygote(*zyg)
     run_info["overview_error"] = overview_error
     data = manifest(True)
     write_site(out_dir, data, overview=overview_error is None)
     write_atomic(out_dir / MANIFEST, _dumps(data))
     return data
+
+
+def _run_reports(tasks: list[dict], records: dict, manifest, out_dir: Path, progress: bool,
+                 executor) -> None:
+    """Run the tasks on ``executor`` (pool, closer), recording each report as it completes and
+    rewriting the manifest after each one (what makes an interrupted run resumable)."""
+    from tqdm import tqdm
+
+    pool, close = executor
+    bar = tqdm(total=len(tasks), unit="report", desc="nianbao batch",
+               disable=not (progress and sys.stderr.isatty()))
+    cancel = True
+    try:
+        futures = {pool.submit(run_report, t): t for t in tasks}
+        for fut in cf.as_completed(futures):
+            t = futures[fut]
+            try:
+                rec = fut.result()
+            except Exception as exc:  # noqa: BLE001  (a dead worker: this report failed)
+                rec = {"id": t["id"], "file": t["file"], "input": t["input"],
+                       "status": "failed", "error": _one_line(f"worker: {exc!r}"),
+                       "sha256": t["sha256"], "config_hash": t["config_hash"],
+                       "tool": t["tool"], "tool_version": __version__, "outputs": {}}
+            records[rec["id"]] = {**rec, "skipped": False}
+            write_atomic(out_dir / MANIFEST, _dumps(manifest()))
+            bar.set_postfix_str(f"{rec['file']}: {rec['status']}", refresh=False)
+            bar.update()
+        cancel = False
+    finally:
+        bar.close()
+        close(cancel)
 
 
 def _dumps(obj) -> str:

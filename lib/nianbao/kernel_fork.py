@@ -217,7 +217,9 @@ class Zygote:
         return int(line)
 
     def alive(self) -> bool:
-        return self.own is None or self.own[0].poll() is None
+        if self.own is None:
+            return os.path.exists(self.address)  # the batch's zygote removes it when it ends
+        return self.own[0].poll() is None
 
 
 _ZYGOTE: Zygote | None = None
@@ -227,8 +229,10 @@ _LOCK = threading.Lock()
 
 def use_zygote(address: str | None) -> None:
     """Make this process fork its kernels from the zygote at ``address`` (None: its own)."""
-    global _ADDRESS
-    _ADDRESS = address
+    global _ADDRESS, _ZYGOTE
+    with _LOCK:
+        if address != _ADDRESS:
+            _ADDRESS, _ZYGOTE = address, None
 
 
 def zygote() -> Zygote | None:
