@@ -118,6 +118,7 @@ def canonical_hash(obj) -> str:
 # ---------------------------------------------------------------- the kernel
 
 
+@functools.lru_cache(maxsize=1)
 def kernel_manager_class():
     """The kernel manager for papermill: the project's kernel (``nianbao.kernel.kernel_name()``,
     a kernelspec naming this interpreter), started quietly, remembering the kernel's pid so that
@@ -149,11 +150,6 @@ def kernel_manager_class():
     return ProjectKernelManager
 
 
-@functools.lru_cache(maxsize=1)
-def _project_km_class():
-    return kernel_manager_class()
-
-
 def warm_worker(fork: bool = False, zygote_address: str | None = None) -> None:
     """Pool initializer: import the heavy modules once per worker process, not per report, and
     say where kernels come from: the batch's zygote (``zygote_address``) or one of its own."""
@@ -170,7 +166,7 @@ def warm_worker(fork: bool = False, zygote_address: str | None = None) -> None:
         zygote()
     from . import export  # noqa: F401  (nbconvert)
 
-    _project_km_class()
+    kernel_manager_class()
 
 
 # ---------------------------------------------------------------- one report (in a worker)
@@ -206,7 +202,7 @@ def execute(notebook, output: Path, parameters: dict, cwd: Path, timeout: int,
     from .kernel import kernel_name
 
     pids: list[int] = []
-    km = type("WatchedKernelManager", (_project_km_class(),), {"pids": pids, "fork": fork})
+    km = type("WatchedKernelManager", (kernel_manager_class(),), {"pids": pids, "fork": fork})
     timed_out = threading.Event()
 
     def kill_kernel():
