@@ -21,6 +21,7 @@ the provisioner falls back to the normal launch.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import json
@@ -181,6 +182,7 @@ class Zygote:
         if address is None:
             self.own = start_zygote()
             address = self.own[1]
+            atexit.register(self.close)
         self.address = address
         self.sock: socket.socket | None = None
         self.lock = threading.Lock()
@@ -216,6 +218,14 @@ class Zygote:
                 line += chunk
         return int(line)
 
+    def close(self) -> None:
+        """Drop the connection; stop the zygote if it is ours."""
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        if self.own:
+            stop_zygote(*self.own)
+
     def alive(self) -> bool:
         if self.own is None:
             return os.path.exists(self.address)  # the batch's zygote removes it when it ends
@@ -232,6 +242,8 @@ def use_zygote(address: str | None) -> None:
     global _ADDRESS, _ZYGOTE
     with _LOCK:
         if address != _ADDRESS:
+            if _ZYGOTE is not None:
+                _ZYGOTE.close()
             _ADDRESS, _ZYGOTE = address, None
 
 
@@ -242,6 +254,8 @@ def zygote() -> Zygote | None:
         return None
     with _LOCK:
         if _ZYGOTE is None or not _ZYGOTE.alive():
+            if _ZYGOTE is not None:
+                _ZYGOTE.close()
             _ZYGOTE = Zygote(_ADDRESS)
         return _ZYGOTE
 
