@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,6 +138,7 @@ def run_batch(inp: Path, out: Path, jobs: int, fork: bool = True,
     bad = [r["file"] for r in data["reports"] if r["status"] in ("failed", "timeout")]
     if bad:
         print(f"  note: failed in the batch: {bad}", file=sys.stderr)
+    mem.peak["median_report"] = statistics.median(r["duration"] for r in data["reports"])
     return secs, mem.peak
 
 
@@ -183,7 +185,7 @@ def main() -> None:
         print(f"{n} reports from {args.input}; cores {os.cpu_count()}; load {load0}")
         fl = floor(args.repeat, tmp)
         print(f"floor (empty notebook, papermill): {fl:.2f} s")
-        bm, _ = run_batch(inp, tmp / "bm", jobs=1, notebook=minimal_notebook(tmp))
+        bm, memm = run_batch(inp, tmp / "bm", jobs=1, notebook=minimal_notebook(tmp))
         print(f"batch jobs=1, minimal notebook: {bm:.1f} s ({bm / n:.2f} s/report)")
         b1, mem1 = run_batch(inp, tmp / "b1", jobs=1)
         print(f"batch jobs=1: {b1:.1f} s ({b1 / n:.2f} s/report)")
@@ -228,6 +230,11 @@ alike, but ratios on a busy machine are less reliable than on an idle one.
 Absolute figures: floor {fl:.2f} s per empty notebook; batch {per1:.2f} s per report with one
 job ({b1:.1f} s for {n}), {b2 / n:.2f} s per report with two jobs ({b2:.1f} s); without the
 zygote {b1nf / n:.2f} s per report; naive loop {nv / n:.2f} s per report ({nv:.1f} s).
+The ratios above divide wall time by the number of reports, so they include the start-up of
+the run (workers, zygote). A report's own duration in the manifest (kernel, notebook, export,
+written files), median over the run with one job: {mem1["median_report"]:.2f} s for the audit
+notebook ({mem1["median_report"] / fl:.2f}× the floor), {memm["median_report"]:.2f} s for the
+minimal notebook ({memm["median_report"] / fl:.2f}×).
 
 Peak memory (resident, sampled every 0.1 s), jobs=1: worker {mb(mem1["worker"])}, zygote
 {mb(mem1["zygote"])}, one kernel {mb(mem1["kernel"])}, whole tree {mb(mem1["tree"])};
@@ -242,7 +249,7 @@ copy-on-write, so the tree total counts shared pages more than once.)
   audits the report, draws two charts and is exported to HTML; that work is the notebook's, and
   the batch can only avoid *repeating* it. The zygote (`nianbao.kernel_fork`) removes the
   repeated imports: each kernel is forked from one process per batch that imported them once.
-  With a minimal notebook the batch costs about what the floor does: a forked kernel starts
+  With a minimal notebook a report costs about what the floor does: a forked kernel starts
   faster than the floor's, which pays for the export, the manifest and the index.
 - The naive loop pays two fresh Python processes per report (papermill, nbconvert), each
   importing its stack and nbconvert's templates, plus a kernel that imports everything.
