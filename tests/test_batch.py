@@ -420,3 +420,24 @@ def test_empty_folder_is_not_an_error(tmp_path):
     proc, _ = run_cli(tmp_path / "in", "--out", tmp_path / "out", "--no-overview")
     assert proc.returncode == 0 and "no report files" in proc.stdout
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_changed_configuration_reruns_and_is_recorded(tmp_path):
+    inp, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(inp, n_good=1, hostile=False, garbage=False)
+    nb = stand_in_notebook(tmp_path / "stand_in.ipynb")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("disabled: [T3-R1]\n", encoding="utf-8")
+    base = (inp, "--out", out, "--no-progress", "--no-overview", "--notebook", nb)
+    assert run_cli(*base)[0].returncode == 0
+    (first,) = manifest(out).values()
+    assert run_cli(*base, "--config", cfg)[0].returncode == 0
+    (rec,) = manifest(out).values()
+    assert not rec["skipped"] and rec["config_hash"] != first["config_hash"]
+    assert rec["parameters"]["config_path"] == str(cfg)
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert data["run"]["config"]["disabled"] == ["T3-R1"]
+    nbmeta = json.loads((out / rec["outputs"]["ipynb"]).read_text(encoding="utf-8"))["metadata"]
+    assert nbmeta["nianbao"]["config_hash"] == rec["config_hash"]
+    assert run_cli(*base, "--config", cfg)[0].returncode == 0
+    assert all(r["skipped"] for r in manifest(out).values())
