@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from nianbao import __version__  # noqa: E402
-from nianbao.audit import audit  # noqa: E402
+from nianbao.engine import audit  # noqa: E402
 from nianbao.rules.registry import all_rules  # noqa: E402
 
 #: The table/structure/metadata/citation rule modules (other helpers' rules live elsewhere).
@@ -36,7 +36,7 @@ def _reports(corpus_n: int):
 
     yield "synthetic clean 2021 (reportbuilder)", clean_report(2021)
     try:
-        from nianbao.parse import parse
+        from nianbao.parsing import parse
     except ImportError:
         return
     seed = ROOT.parent / "shared" / "seed" / "luhe-keji-2021.txt"

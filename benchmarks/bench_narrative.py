@@ -83,7 +83,7 @@ def main(argv=None) -> int:
 
     from nianbao import __version__
     from nianbao.errors import InputError
-    from nianbao.parse import parse
+    from nianbao.parsing import parse
     from nianbao.rules.registry import RULES, all_rules
 
     all_rules()

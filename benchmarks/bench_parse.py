@@ -4,7 +4,7 @@ Targets: text and HTML ≤ 10 ms, DOCX ≤ 100 ms, PDF ≤ 1 s per report. Input
 (``../shared/corpus/real``, when present), ``data/samples/`` and ``tests/fixtures/`` (files that
 cannot be read — the bad-input fixtures — are skipped). Times are warm: every file is read once
 before timing, so module imports (lxml, pdfplumber, python-docx) are excluded; the import cost
-is measured separately in a fresh interpreter. ``read+parse`` is ``nianbao.parse.parse(path)``
+is measured separately in a fresh interpreter. ``read+parse`` is ``nianbao.parsing.parse(path)``
 when the parser imports, else only ``read`` is reported. Writes ``docs/benchmarks-parse.md``
 (atomically).
 
@@ -34,7 +34,7 @@ from nianbao.readers import read  # noqa: E402
 
 def _parser():
     try:
-        from nianbao.parse import parse
+        from nianbao.parsing import parse
 
         return parse
     except ImportError:
@@ -69,7 +69,7 @@ def import_costs() -> list[tuple[str, float]]:
     """Seconds to import each module in a fresh interpreter (what a first read pays once)."""
     out = []
     for mod in ("nianbao", "nianbao.readers.dispatch", "nianbao.readers.html", "nianbao.readers.docx",
-                "nianbao.readers.pdf", "pdfplumber", "docx", "nianbao.parse"):
+                "nianbao.readers.pdf", "pdfplumber", "docx", "nianbao.parsing"):
         code = f"import time; t=time.perf_counter(); import {mod}; print(time.perf_counter()-t)"
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         if r.returncode == 0:
@@ -119,7 +119,7 @@ def render(rows: list[dict], have_parser: bool, imports, repeat: int, command: s
         f"{platform.system()}; load average at start {load[0]:.2f} (other jobs share the machine)",
         f"- nianbao {__version__}; median wall time per report, warm (each file read once before "
         f"timing), {repeat} repetitions ({max(3, repeat // 5)} for PDF)",
-        "- read = `nianbao.readers.read(path)`; read+parse = `nianbao.parse.parse(path)`"
+        "- read = `nianbao.readers.read(path)`; read+parse = `nianbao.parsing.parse(path)`"
         + ("" if have_parser else " (**parser not importable at run time: only read measured**)"),
         "",
         "## Per format (median over the files of that format)",

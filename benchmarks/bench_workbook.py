@@ -34,7 +34,7 @@ def render_all(result) -> int:
 
 def bench_views(files: list[Path]) -> tuple[list[float], list[str], int]:
     from nianbao import InputError
-    from nianbao.audit import audit
+    from nianbao.engine import audit
 
     times, failures, audited = [], [], 0
     for f in files:

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from nianbao.model import NULL_HOWS  # noqa: E402
-from nianbao.parse import parse  # noqa: E402
+from nianbao.parsing import parse  # noqa: E402
 from nianbao.readers import read  # noqa: E402
 
 START, END = "<!-- corpus-table -->", "<!-- /corpus-table -->"

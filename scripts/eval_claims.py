@@ -36,7 +36,7 @@ def load_gold() -> list[dict]:
 
 
 def predictions(doc: str):
-    from nianbao.parse import parse
+    from nianbao.parsing import parse
     from nianbao.prose import claims as C
 
     r = parse(CORPUS / doc)

@@ -14,5 +14,3 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -r requirements.txt
   echo "$want" > "$stamp"
 fi
-# A kernelspec for this environment, in the venv itself (no root, no user-wide state).
-.venv/bin/python -m ipykernel install --sys-prefix --name nianbao --display-name "nianbao (.venv)" >/dev/null

@@ -9,7 +9,7 @@ import pytest
 from reportbuilder import clean_report, my_rule_ids, only_my_rules, set_cell
 
 from nianbao import cli
-from nianbao.audit import AuditResult, RuleError, audit
+from nianbao.engine import AuditResult, RuleError, audit
 from nianbao.errors import InputError
 from nianbao.findings import Finding
 from nianbao.rules import registry

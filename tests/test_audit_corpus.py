@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from reportbuilder import my_rule_ids
 
-from nianbao.audit import audit
+from nianbao.engine import audit
 from nianbao.errors import InputError
 
 ARITH = {"T3-R1", "T3-R2", "T3-R3", "T4-R4", "T2-R7"}

@@ -11,7 +11,7 @@ import synth
 
 from reportbuilder import my_rule_ids, only_my_rules
 
-from nianbao.audit import audit
+from nianbao.engine import audit
 
 MY_IDS = my_rule_ids()
 MY_DEFECTS = sorted(n for n, d in synth.DEFECTS.items() if d.rules and set(d.rules) <= MY_IDS)

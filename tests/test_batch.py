@@ -70,7 +70,7 @@ print(agency)''')
 def real_notebook_ready() -> bool:
     """The real audit notebook exists and the pipeline under it (the parser) is importable."""
     try:
-        from nianbao.parse import parse  # noqa: F401
+        from nianbao.parsing import parse  # noqa: F401
     except ImportError:
         return False
     return REAL_NOTEBOOK.is_file()

@@ -11,7 +11,7 @@ import pytest
 
 from nianbao import schema
 from nianbao.model import NULL_HOWS, RECOVERED
-from nianbao.parse import parse
+from nianbao.parsing import parse
 
 T4_KEYS = [(r, c) for r in schema.T4_ROW_KEYS for c in schema.T4_COLUMN_KEYS]
 FRAGMENT = "jiangsu-huaian-city-gov-2024-section3-fragment.txt"

@@ -1,7 +1,7 @@
 """Run-together digit recovery: the enumeration, the identity checks and the joint search."""
 from __future__ import annotations
 
-from nianbao.parse.digits import Chunk, group_sum_check, readings, row_choices, solve_jointly
+from nianbao.parsing.digits import Chunk, group_sum_check, readings, row_choices, solve_jointly
 
 R2 = group_sum_check([(tuple(range(6)), 6)])
 R4 = group_sum_check([(tuple(range(b * 5, b * 5 + 4)), b * 5 + 4) for b in range(3)])
@@ -90,8 +90,8 @@ def test_search_budget_bounds_pathological_runs():
 
 
 def test_pathological_row_is_left_ambiguous_by_the_parser():
-    from nianbao.parse.rows import resolve_row
-    from nianbao.parse.scan import Piece
+    from nianbao.parsing.rows import resolve_row
+    from nianbao.parsing.scan import Piece
 
     ps = [Piece(run("98765432198765432198"), 0, 20)]
     res = resolve_row(ps, 7, lambda off: 1, check=R2, check_name="R2")

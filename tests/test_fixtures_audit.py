@@ -15,7 +15,7 @@ import pytest
 
 from conftest import FIXTURES, SAMPLES
 
-audit_mod = pytest.importorskip("nianbao.audit")
+audit_mod = pytest.importorskip("nianbao.engine")
 
 REPORTS = FIXTURES / "reports"
 
@@ -91,7 +91,7 @@ def _parse_cases():
 
 @pytest.mark.parametrize("item", list(_parse_cases()))
 def test_damaged_forms_parse_to_the_printed_values(item):
-    parse = pytest.importorskip("nianbao.parse").parse
+    parse = pytest.importorskip("nianbao.parsing").parse
     report = parse(REPORTS / item.file)
     wrong = {}
     for (name, row, col), want in _expected_cells(item.spec).items():
@@ -105,7 +105,7 @@ def test_damaged_forms_parse_to_the_printed_values(item):
 
 
 def test_two_readings_are_left_ambiguous():
-    parse = pytest.importorskip("nianbao.parse").parse
+    parse = pytest.importorskip("nianbao.parsing").parse
     report = parse(REPORTS / "flat-two-readings.txt")
     for row in ("new_received", "granted", "total_processed"):
         for col in ("natural_person", "commercial"):

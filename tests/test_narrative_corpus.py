@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pytest
 
-from nianbao.parse import parse
+from nianbao.parsing import parse
 from nianbao.prose import claims as C
 from nianbao.rules.registry import RULES, all_rules
 

@@ -4,7 +4,7 @@ and the clean reports stay clean (no error or warning from these rules).
 Reports are built from ``tests/synth.py`` specs without the parser: the text is the synth's
 seed-like rendering, the tables are read from the synth's grids (after the defect is applied),
 and the sections are located by their printed headings. This keeps these tests independent of
-the parser; ``test_narrative_corpus.py`` runs the same rules through ``nianbao.parse``.
+the parser; ``test_narrative_corpus.py`` runs the same rules through ``nianbao.parsing``.
 """
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def _index():
 
 def _parsed_findings(name):
     from conftest import FIXTURES
-    from nianbao.parse import parse
+    from nianbao.parsing import parse
 
     return run(parse(FIXTURES / "reports" / name))
 

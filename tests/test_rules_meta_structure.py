@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from reportbuilder import clean_report, my_rule_ids
 
-from nianbao.audit import audit
+from nianbao.engine import audit
 
 
 def run(report, rule_id, published=dt.date(2022, 1, 20), config=None):

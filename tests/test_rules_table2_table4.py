@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from reportbuilder import clean_report, set_cell
 
-from nianbao.audit import audit
+from nianbao.engine import audit
 
 
 def run(report, rule_id):

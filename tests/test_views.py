@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from reportbuilder import AGENCY, clean_report, set_cell
 
 from nianbao import InputError, charts, fonts, overview, schema, views
-from nianbao.audit import audit
+from nianbao.engine import audit
 from nianbao.export import external_resources
 from nianbao.findings import Finding
 

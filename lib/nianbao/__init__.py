@@ -17,14 +17,14 @@ def read(path):
 
 def parse(path_or_document, **kwargs):
     """Parse a file or a ``Document`` into a ``Report``."""
-    from .parse import parse as _parse
+    from .parsing import parse as _parse
 
     return _parse(path_or_document, **kwargs)
 
 
 def audit(path_or_report, **kwargs):
     """Audit a report file (or a parsed ``Report``); returns an ``AuditResult``."""
-    from .audit import audit as _audit
+    from .engine import audit as _audit
 
     return _audit(path_or_report, **kwargs)
 

@@ -18,7 +18,7 @@ def _print_json(obj) -> None:
 
 
 def cmd_parse(args) -> int:
-    from .parse import parse
+    from .parsing import parse
 
     report = parse(args.file)
     if args.json:
@@ -31,7 +31,7 @@ def cmd_parse(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from .audit import audit
+    from .engine import audit
 
     result = audit(args.file, published=args.published, config=args.config)
     if args.json:

@@ -42,7 +42,7 @@ from jupyter_client.provisioning import LocalProvisioner
 #: process-wide caches that every kernel would otherwise rebuild; no report data is involved.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas",
            "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib_inline",
-           "nianbao.views", "nianbao.audit", "nianbao.parse", "nianbao.readers",
+           "nianbao.views", "nianbao.engine", "nianbao.parsing", "nianbao.readers",
            "nianbao.overview", "nianbao.rules")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets
 _FOLDER_PREFIX = "nianbao-zygote-"

@@ -78,7 +78,7 @@ def load(report_path: str, published: str = "", config_path: str = ""):
     A relative path is taken from the working directory (JupyterLab runs the kernel in the
     notebook's folder), else from the notebooks folder, where the default sample path points.
     """
-    from .audit import audit
+    from .engine import audit
     from .kernel import NOTEBOOK_DIR
 
     if not str(report_path or "").strip():

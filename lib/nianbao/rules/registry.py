@@ -33,7 +33,7 @@ RULES: dict[str, Rule] = {}
 def rule(id: str, *, title: str, severity: str, basis: str, source: str, family: str):
     """Register ``func(report, ctx) -> iterable of Finding`` as rule ``id``.
 
-    ``ctx`` is the ``nianbao.audit.Context``: configuration, the caller's publication date.
+    ``ctx`` is the ``nianbao.engine.Context``: configuration, the caller's publication date.
     A finding's severity defaults to the rule's (configuration may override it); a rule may
     emit a different severity where the catalogue says so (e.g. ERROR for a missing block,
     WARN for a label variant).

@@ -179,7 +179,7 @@ def audit(path_or_report, published=None, config=None) -> AuditResult:
     if isinstance(path_or_report, Report):
         report = path_or_report
     else:
-        from .parse import parse
+        from .parsing import parse
 
         report = parse(path_or_report)
     if caller_date is not None:

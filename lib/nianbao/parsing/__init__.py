@@ -120,17 +120,3 @@ def _tables(report: Report, h: str) -> None:
             if elsewhere.found and any(c.value is not None for c in elsewhere.cells.values()):
                 elsewhere.notes.append("表四不在第四部分之下")
                 report.table4 = elsewhere
-
-
-class _CallableModule(type(re)):
-    """``nianbao.parse(...)`` is the package's public function, but importing this subpackage
-    rebinds the attribute ``nianbao.parse`` to the module; calling the module parses, so both
-    spellings keep working whatever was imported first."""
-
-    def __call__(self, path_or_document) -> Report:
-        return parse(path_or_document)
-
-
-import sys as _sys  # noqa: E402
-
-_sys.modules[__name__].__class__ = _CallableModule
