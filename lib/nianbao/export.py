@@ -24,7 +24,9 @@ line). The overview notebook takes ``batch_dir``.
 """
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -90,8 +92,14 @@ def external_resources(page: str) -> list[str]:
     return p.problems
 
 
-def render_html(nb, title: str, back_link: str | None = "../index.html") -> str:
-    """Render a notebook node to the page (no file I/O)."""
+_EXPORTER_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """The page exporter, built once per process: building it (traitlets, the Jinja environment,
+    the template's loaders) costs about 0.1 s, which a batch worker would otherwise pay for every
+    report. It holds no per-notebook state: everything that varies is passed in ``resources``."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -102,9 +110,15 @@ def render_html(nb, title: str, back_link: str | None = "../index.html") -> str:
     # cells that only make sense in the notebook (how to set parameters) stay out of the page
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}),
                                    enabled=True)
+    return exporter
+
+
+def render_html(nb, title: str, back_link: str | None = "../index.html") -> str:
+    """Render a notebook node to the page (no file I/O)."""
     resources = {"nianbao": {"title": title, "back": back_link, "version": __version__,
                              "css": css(), "page_css": PAGE_CSS.read_text(encoding="utf-8")}}
-    page, _ = exporter.from_notebook_node(nb, resources=resources)
+    with _EXPORTER_LOCK:  # one exporter per process; a render at a time
+        page, _ = _exporter().from_notebook_node(nb, resources=resources)
     return page
 
 

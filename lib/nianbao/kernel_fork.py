@@ -40,10 +40,18 @@ from jupyter_client.provisioning import LocalProvisioner
 #: Imported once by the zygote: what a kernel running the audit notebook imports anyway. The
 #: zygote also registers the rules and draws one throw-away chart (font parsing, Agg set-up):
 #: process-wide caches that every kernel would otherwise rebuild; no report data is involved.
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas",
+#: ``ipykernel.debugger`` (debugpy, ~0.13 s) and ``psutil``/``pdb`` are imported by every
+#: kernel's start-up; the readers of each format, their libraries and the prose checks' helpers
+#: by the notebook's first cells (measured with ``sys.modules`` before and after a kernel ran).
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "psutil", "pdb",
+           "IPython", "numpy", "pandas",
            "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib_inline",
            "nianbao.views", "nianbao.engine", "nianbao.parsing", "nianbao.readers",
-           "nianbao.overview", "nianbao.rules")
+           "nianbao.readers.dispatch", "nianbao.readers.text", "nianbao.readers.encoding",
+           "nianbao.readers.html", "nianbao.readers.mhtml", "nianbao.readers.script",
+           "nianbao.readers.docx", "nianbao.readers.pdf", "pdfplumber", "docx",
+           "charset_normalizer", "opencc", "ahocorasick", "nianbao.site", "nianbao.kernel",
+           "nianbao.prose.typos", "nianbao.prose.places", "nianbao.overview", "nianbao.rules")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets
 _FOLDER_PREFIX = "nianbao-zygote-"
 
@@ -62,6 +70,11 @@ def _preload() -> None:
         from nianbao.rules import load_all
 
         load_all()
+        # static lookup tables the prose checks build on first use (package data only)
+        from nianbao.prose import places, typos
+
+        typos._t2s()
+        places._automaton()
         # the first chart of a process parses the CJK font and sets up Agg: do it once here
         from nianbao.charts import bar_chart
 
