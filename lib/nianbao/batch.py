@@ -230,23 +230,48 @@ def kernel_manager_class():
     return ProjectKernelManager
 
 
-def warm_worker(fork: bool = False, zygote_address: str | None = None) -> None:
+def _skip_iri_format_check() -> None:
+    """jsonschema (imported by nbformat) imports ``rfc3987_syntax`` when it is installed, only to
+    offer an "iri" format check, and that import builds a Lark grammar: about 1 s of CPU in
+    every process that imports nbformat. Nothing in the batch checks formats (nbformat validates
+    notebooks with a plain ``Draft4Validator``), so the batch's own processes (its workers, and
+    the parent when run from the command line) go without that optional check. A process that
+    has already imported jsonschema is left as it is."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # "import rfc3987_syntax" now fails
+
+
+def warm_worker(fork: bool = False, zygote_address: str | None = None,
+                warm_up_slots=None) -> None:
     """Pool initializer: import the heavy modules once per worker process, not per report, and
-    say where kernels come from: the batch's zygote (``zygote_address``) or one of its own."""
+    say where kernels come from: the batch's zygote (``zygote_address``) or one of its own.
+
+    ``warm_up_slots`` (a semaphore shared by the pool's workers) bounds how many workers import
+    at the same time: the zygote's preload, which every first report waits for, then keeps a core
+    to itself instead of sharing it with every worker's imports."""
+    import contextlib
     import logging
 
     logging.getLogger("papermill").setLevel(logging.ERROR)  # "unknown parameter" chatter
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
+    _skip_iri_format_check()
+    with warm_up_slots or contextlib.nullcontext():
+        import nbformat  # noqa: F401
+        import papermill  # noqa: F401
 
+        from . import export
+
+        export.warm_up()  # nbconvert, the template: built and compiled once per worker
+        kernel_manager_class()
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        from .kernel import kernel_name
+
+        KernelSpecManager().get_kernel_spec(kernel_name())  # jupyter paths, the kernelspec
     if fork:
         from .kernel_fork import use_zygote, zygote
 
         use_zygote(zygote_address)
         zygote()
-    from . import export  # noqa: F401  (nbconvert)
-
-    kernel_manager_class()
 
 
 # ---------------------------------------------------------------- one report (in a worker)
@@ -424,8 +449,12 @@ def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool,
     if executor == "local":
         import multiprocessing as mp
 
-        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
-                                      initializer=warm_worker, initargs=(fork, address))
+        ctx = mp.get_context("spawn")
+        # with a zygote preloading, the workers warm up on the other cores, one per core
+        slots = ctx.BoundedSemaphore(max(1, min(jobs, os.cpu_count() or 1) - 1)) \
+            if fork and jobs > 1 else None
+        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                      initializer=warm_worker, initargs=(fork, address, slots))
 
         def close(cancel=False):
             if cancel:  # interrupted: stop now; the running kernels follow the zygote
@@ -585,7 +614,10 @@ def _run_reports(tasks: list[dict], records: dict, manifest, out_dir: Path, prog
                disable=not (progress and sys.stderr.isatty()))
     cancel = True
     try:
-        futures = {pool.submit(run_report, t): t for t in tasks}
+        # largest inputs first: the long reports do not end up alone at the end of the run
+        # while the other workers have nothing left to do
+        order = sorted(tasks, key=lambda t: -_size(t["input"]))
+        futures = {pool.submit(run_report, t): t for t in order}
         for fut in cf.as_completed(futures):
             t = futures[fut]
             try:
@@ -603,6 +635,13 @@ def _run_reports(tasks: list[dict], records: dict, manifest, out_dir: Path, prog
     finally:
         bar.close()
         close(cancel)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _dumps(obj) -> str:
@@ -636,6 +675,7 @@ def summary_text(data: dict, out_dir: Path) -> str:
 
 def run_batch_cli(args) -> int:
     """``python -m nianbao batch``: exit 1 when a report failed or timed out, else 0."""
+    _skip_iri_format_check()  # our own process: see there
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs", "must be at least 1")
     if args.timeout is not None and args.timeout < 1:

@@ -33,9 +33,11 @@ from pathlib import Path
 from . import __version__
 from .kernel import kernel_name  # noqa: F401  (re-exported: the batch asks export for the kernel)
 from .site import write_atomic
-from .views import css
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: ``views.CSS_PATH``: read here directly, so that exporting (in a batch worker) does not import
+#: ``nianbao.views`` and with it matplotlib and pandas, which only the kernels need.
+WORKBOOK_CSS = TEMPLATES / "workbook.css"
 NOTEBOOK_ONLY = "notebook-only"  # cell tag: shown in JupyterLab, left out of the page
 PAGE_CSS = TEMPLATES / "page.css"
 
@@ -113,10 +115,24 @@ def _exporter():
     return exporter
 
 
+def warm_up() -> None:
+    """Build the exporter and render one throw-away page: the first page a process renders
+    also compiles the templates and loads nbconvert's filters (~0.2 s), which a batch worker
+    should pay before its first report, not during it."""
+    import nbformat
+
+    v4 = nbformat.v4
+    out = v4.new_output("display_data", data={"text/html": "<p>预热</p>", "text/plain": "预热"})
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell("# 预热\n\n*预热*"),
+                                v4.new_code_cell("1", outputs=[out])])
+    render_html(nb, "预热", None)
+
+
 def render_html(nb, title: str, back_link: str | None = "../index.html") -> str:
     """Render a notebook node to the page (no file I/O)."""
     resources = {"nianbao": {"title": title, "back": back_link, "version": __version__,
-                             "css": css(), "page_css": PAGE_CSS.read_text(encoding="utf-8")}}
+                             "css": WORKBOOK_CSS.read_text(encoding="utf-8"),
+                             "page_css": PAGE_CSS.read_text(encoding="utf-8")}}
     with _EXPORTER_LOCK:  # one exporter per process; a render at a time
         page, _ = _exporter().from_notebook_node(nb, resources=resources)
     return page

@@ -160,6 +160,9 @@ def main() -> None:
             os.unlink(path)
         if os.path.basename(os.path.dirname(path)).startswith(_FOLDER_PREFIX):
             shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+    # nothing to save or flush (it never ran notebook code): skip the interpreter's teardown of
+    # the preloaded stack, which took ~0.3 s that the batch spent waiting for it at the end
+    os._exit(0)
 
 
 # ---------------------------------------------------------------- the client side (the worker)
