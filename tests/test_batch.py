@@ -185,8 +185,10 @@ def test_every_good_report_has_its_pages(run):
         d = run["out"] / rec["id"]
         res = json.loads((d / "result.json").read_text(encoding="utf-8"))
         assert res["summary"] == rec["summary"]
-        assert (d / "audit.html").read_text(encoding="utf-8").lstrip().lower().startswith(
-            "<!doctype html")
+        page = (d / "audit.html").read_text(encoding="utf-8")
+        assert page.lstrip().lower().startswith("<!doctype html")
+        # the page names the result file where it stays, not a temporary name
+        assert html.escape(str((d / "result.json").resolve())) in page and ".tmp" not in page
         nb = json.loads((d / "audit.ipynb").read_text(encoding="utf-8"))
         meta = nb["metadata"]["nianbao"]
         assert meta["input_sha256"] == run["before"][name] == rec["sha256"]

@@ -353,11 +353,14 @@ def run_report(task: dict) -> dict:
     rdir.mkdir(parents=True, exist_ok=True)
     final = {"ipynb": rdir / "audit.ipynb", "html": rdir / "audit.html",
              "json": rdir / "result.json"}
-    tmp = {k: temp_name(v) for k, v in final.items()}
+    # the notebook writes result.json itself, atomically, at its final path (the page shows
+    # that path); the executed notebook goes through a temporary name here, the page through
+    # export_html, which writes atomically too
+    tmp = {"ipynb": temp_name(final["ipynb"])}
     # the notebook's convention: "" for "not given"
     params = {"report_path": task["input"], "published": task.get("published") or "",
-              "config_path": task.get("config_path") or "", "result_path": str(tmp["json"])}
-    params_record = {**params, "result_path": str(final["json"])}
+              "config_path": task.get("config_path") or "", "result_path": str(final["json"])}
+    params_record = params
     status, error, summary = "ok", None, None
     try:
         try:
@@ -367,7 +370,7 @@ def run_report(task: dict) -> dict:
             status, error = _error_reason(exc)
         if status == "ok":
             try:
-                summary = json.loads(tmp["json"].read_text(encoding="utf-8")).get("summary") or {}
+                summary = json.loads(final["json"].read_text(encoding="utf-8")).get("summary") or {}
             except (OSError, ValueError) as exc:
                 status, error = "failed", _one_line(f"the notebook wrote no result: {exc}")
         if status == "ok" and (summary.get("error") or summary.get("warning")):
@@ -393,8 +396,6 @@ def run_report(task: dict) -> dict:
         if status in FAILED_STATUSES:
             final["json"].unlink(missing_ok=True)
             write_failure_page(final["html"], task, status, error, nb)
-        else:
-            os.replace(tmp["json"], final["json"])
     finally:
         for p in tmp.values():
             p.unlink(missing_ok=True)
