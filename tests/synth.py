@@ -303,13 +303,14 @@ def _intro(spec: Spec, r: random.Random) -> str:
     y = spec.year
     return r.choice([
         f"本报告依据《中华人民共和国政府信息公开条例》（国务院令第711号，以下简称《条例》）第五十条和"
-        f"{fmt_doc}文件要求，由{who}编制。报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
-        f"政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分组成。"
+        f"{fmt_doc}文件要求，由{who}编制。报告由六个部分组成：1.总体情况；2.主动公开政府信息情况；3.收到和处理政府信息公开申请情况；"
+        f"4.政府信息公开行政复议和行政诉讼情况；5.存在的主要问题及改进情况；6.其他需要报告的事项。"
         f"本报告所列数据的统计期限为{y}年1月1日至{y}年12月31日。本报告电子版可在{spec.portal}"
         f"“政府信息公开”专栏下载。如对本报告有疑问，请与{who}联系（电话：{spec.phone}）。",
         f"按照《中华人民共和国政府信息公开条例》（国务院令第711号）和{fmt_doc}规定的统一格式，"
-        f"{who}编制了本年度报告。全文分为总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
-        f"政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分。"
+        f"{who}编制了本年度报告。全文分为6个部分，依次是（1）总体情况，（2）主动公开政府信息情况，"
+        f"（3）收到和处理政府信息公开申请情况，（4）政府信息公开行政复议和行政诉讼情况，"
+        f"（5）存在的主要问题及改进情况，（6）其他需要报告的事项。"
         f"本报告所列数据的统计期限为{y}年1月1日至{y}年12月31日。公众可在{spec.portal}查阅本报告电子版，"
         f"对本报告有疑问的，可致电{spec.phone}咨询。",
     ])
@@ -673,14 +674,19 @@ def render_flat(spec: Spec | Doc, sep: str | None = None) -> str:
         if isinstance(b, Para):
             body.append(b.text)
             continue
+        prev_label = False  # the last printed cell was a label
         for row in b.rows:
             prev_num = False
             for cell in row:
                 is_num = cell.key is not None
                 if is_num and prev_num:
                     body.append({"none": "", "space": " "}[sep] if sep != "mixed" else r.choice(["", " ", ""]))
+                elif not is_num and prev_label and cell.text:
+                    body.append(" ")  # between label cells the crawler keeps a space
                 body.append(cell.text)
                 prev_num = is_num
+                if cell.text:
+                    prev_label = not is_num
     return "\n".join(head) + "\n" + "".join(body) + "\n"
 
 
