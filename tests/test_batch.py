@@ -163,9 +163,9 @@ def run(tmp_path_factory):
     good = make_inputs(inp)
     before = hashes(inp)
     nb = notebook_args(tmp)
-    proc, secs = run_cli(inp, "--out", out, "--jobs", 2, "--no-progress", *nb)
+    proc, _ = run_cli(inp, "--out", out, "--jobs", 2, "--no-progress", *nb)
     return {"tmp": tmp, "in": inp, "out": out, "good": good, "before": before, "proc": proc,
-            "secs": secs, "nb": nb}
+            "nb": nb}
 
 
 def test_exit_code_and_summary(run):
@@ -285,11 +285,10 @@ def test_index_escapes_report_text(run):
 def test_rerun_skips_everything_then_force_reruns(run):
     out = run["out"]
     stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/audit.html")}
-    proc, secs = run_cli(run["in"], "--out", out, "--no-progress", *run["nb"])
+    proc, _ = run_cli(run["in"], "--out", out, "--no-progress", *run["nb"])
     assert proc.returncode == 1  # the garbage is still failed
     assert all(r["skipped"] for r in manifest(out).values())
-    assert {p: p.stat().st_mtime_ns for p in out.glob("*/audit.html")} == stamps
-    assert secs < max(run["secs"] / 2, 5), (secs, run["secs"])
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*/audit.html")} == stamps  # nothing rerun
     assert "up to date" in proc.stdout
 
     proc, _ = run_cli(run["in"], "--out", out, "--no-progress", "--force", "--only", "hostile*",
