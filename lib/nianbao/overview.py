@@ -19,11 +19,10 @@ import pandas as pd
 
 from . import charts
 from .errors import InputError
-from .views import FAMILY_LABELS, View, css, esc, html_table, severity_badge
+from .rules.registry import FAMILY_LABELS, all_rules, family_of
+from .views import View, css, esc, html_table, severity_badge
 
 SEVS = ("error", "warning", "info")
-_PREFIX_FAMILY = {"META": "meta", "STRUCT": "structure", "T2": "table2", "T3": "table3",
-                  "T4": "table4", "TEXT": "text", "NARR": "narrative", "COPY": "text"}
 
 
 @dataclass
@@ -33,17 +32,9 @@ class Batch:
     findings: pd.DataFrame  # one row per finding: report, agency, rule, family, severity…
 
 
-def _families() -> dict[str, tuple[str, str]]:
-    """rule id -> (family, title) from the registry (empty if the rules cannot load)."""
-    from .rules.registry import all_rules
-
-    return {r.id: (r.family, r.title) for r in all_rules()}
-
-
-def family_of(rule_id: str, registry: dict) -> str:
-    if rule_id in registry:
-        return registry[rule_id][0]
-    return _PREFIX_FAMILY.get(rule_id.split("-")[0], "other")
+def _titles() -> dict[str, str]:
+    """rule id -> its title, from the registry."""
+    return {r.id: r.title for r in all_rules()}
 
 
 def _entries(folder: Path) -> list[dict]:
@@ -74,7 +65,6 @@ def load_batch(batch_dir) -> Batch:
     folder = Path(batch_dir)
     if not folder.is_dir():
         raise InputError(folder, "not a batch folder")
-    registry = _families()
     reports, findings = [], []
     for i, entry in enumerate(_entries(folder)):
         rfile = _result_file(folder, entry)
@@ -101,7 +91,7 @@ def load_batch(batch_dir) -> Batch:
         for f in (res or {}).get("findings", []):
             findings.append({"report": rid, "agency": rep.get("agency"),
                              "year": rep.get("year"), "rule": f.get("rule"),
-                             "family": family_of(f.get("rule", ""), registry),
+                             "family": family_of(f.get("rule", "")),
                              "severity": f.get("severity"), "message": f.get("message")})
     rcols = ["id", "name", "agency", "year", "format_version", "status", "reason", *SEVS, "findings",
              "html", "result"]
@@ -197,13 +187,13 @@ def top_findings(b, n: int = 15) -> View:
     b = _batch(b)
     if b.findings.empty:
         return View('<p class="nb-ok">批次中没有发现。</p>', "no findings")
-    registry = _families()
+    titles = _titles()
     g = (b.findings.groupby("rule")
          .agg(findings=("rule", "size"), reports=("report", "nunique"),
               severity=("severity", lambda s: min(s, key=lambda v: SEVS.index(v)
                                                   if v in SEVS else 9)))
          .sort_values(["reports", "findings"], ascending=False).head(n))
-    rows = [[f"<code>{esc(rule)}</code>", esc(registry.get(rule, ("", ""))[1]),
+    rows = [[f"<code>{esc(rule)}</code>", esc(titles.get(rule, "")),
              severity_badge(r.severity), str(r.findings), str(r.reports)]
             for rule, r in g.iterrows()]
     return View(html_table(["规则", "检查内容", "最高严重程度", "发现条数", "涉及报告数"], rows),

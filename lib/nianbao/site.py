@@ -60,22 +60,8 @@ def remove_stale_temp_files(out_dir: Path) -> None:
 # ---------------------------------------------------------------- per report data
 
 
-def rule_families():
-    """``family(rule_id)``: the rule's family from the registry (or its id prefix), exactly as
-    the overview notebook counts them."""
-    from .overview import family_of
-
-    try:
-        from .overview import _families
-
-        registry = _families()
-    except Exception:  # noqa: BLE001  (the index must still be written; prefixes then decide)
-        registry = {}
-    return lambda rule_id: family_of(rule_id or "", registry)
-
-
 def family_labels() -> dict[str, str]:
-    from .views import FAMILY_LABELS
+    from .rules.registry import FAMILY_LABELS
 
     return {**FAMILY_LABELS, "other": "其他"}
 
@@ -364,9 +350,10 @@ def index_html(data: dict, rows: list[dict], overview: bool) -> str:
 def write_site(out_dir: Path, data: dict, overview: bool) -> None:
     """index.html, findings.csv and findings.xlsx for the whole batch (from the manifest and each
     report's result.json)."""
-    families = rule_families()
-    rows = [_row(rec, _load_result(out_dir, rec), families) for rec in data["reports"]]
-    write_findings(out_dir, finding_rows(rows, families))
+    from .rules.registry import family_of  # the families the overview counts too
+
+    rows = [_row(rec, _load_result(out_dir, rec), family_of) for rec in data["reports"]]
+    write_findings(out_dir, finding_rows(rows, family_of))
     write_atomic(out_dir / "index.html", index_html(data, rows, overview))
 
 

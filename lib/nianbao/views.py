@@ -20,13 +20,12 @@ from pathlib import Path
 
 from . import __version__, charts, schema
 from .errors import InputError
+from .rules.registry import FAMILY_LABELS, family_of
 
 esc = html.escape
 CSS_PATH = Path(__file__).parent / "templates" / "workbook.css"
 
 SEVERITY_LABELS = charts.SEVERITY_LABELS
-FAMILY_LABELS = {"meta": "元数据", "structure": "结构", "table2": "表二", "table3": "表三",
-                 "table4": "表四", "text": "文字", "narrative": "叙述与表格一致性"}
 HOW_LABELS = {"read": "读取", "aligned": "按右对齐补位读取", "recovered": "由粘连数字恢复",
               "blank": "空白", "missing": "缺失（报告无此单元格）", "ambiguous": "有歧义",
               "unreadable": "无法读取"}
@@ -141,7 +140,7 @@ def header(result) -> View:
 
 
 def _family(result, rule_id: str) -> str:
-    return result.families.get(rule_id) or rule_id.split("-")[0].lower()
+    return result.families.get(rule_id) or family_of(rule_id)
 
 
 def summary(result) -> View:

@@ -70,4 +70,19 @@ def all_rules() -> list[Rule]:
 _sorted: tuple[dict, list[Rule]] | None = None  # (the registry it was made from, the order)
 
 
-FAMILY_ORDER = ["meta", "structure", "table2", "table3", "table4", "text", "narrative"]
+#: The rule families in display order, with the names the pages show.
+FAMILY_LABELS = {"meta": "元数据", "structure": "结构", "table2": "表二", "table3": "表三",
+                 "table4": "表四", "text": "文字", "narrative": "叙述与表格一致性"}
+FAMILY_ORDER = list(FAMILY_LABELS)
+_PREFIX_FAMILY = {"META": "meta", "STRUCT": "structure", "T2": "table2", "T3": "table3",
+                  "T4": "table4", "TEXT": "text", "NARR": "narrative", "COPY": "text"}
+
+
+def family_of(rule_id: str) -> str:
+    """A rule's family: the registry's; for an id this version does not register (a result
+    written by another version), its prefix decides; otherwise "other"."""
+    all_rules()
+    rule = RULES.get(rule_id or "")
+    if rule is not None:
+        return rule.family
+    return _PREFIX_FAMILY.get((rule_id or "").split("-")[0], "other")
