@@ -38,7 +38,13 @@ def setup() -> str:
     global _family
     if _family is None:
         path = font_path()
-        font_manager.fontManager.addfont(str(path))
+        fm = font_manager.fontManager
+        fm.addfont(str(path))
+        # A system may carry a font of the same family name (Debian's fonts-noto-cjk does): put
+        # ours first so that equal scores resolve to it and every machine draws the same glyphs.
+        ours = [e for e in fm.ttflist if e.fname == str(path)]
+        fm.ttflist = ours + [e for e in fm.ttflist if e.fname != str(path)]
+        fm._findfont_cached.cache_clear()
         _family = font_manager.FontProperties(fname=str(path)).get_name()
     rc = matplotlib.rcParams
     if rc["font.sans-serif"][:1] != [_family]:
