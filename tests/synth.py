@@ -1146,7 +1146,7 @@ def _d_agency(doc, spec):
         else _sub_para(doc, "intro", f"{who}编制了", f"{other}编制了")
 
 
-@defect("allzero-consist", ["ALLZERO-CONSIST"], also=("NARR-APPS", "NARR-DOCS", "T2-ALLZERO"))
+@defect("allzero-consist", ["NARR-ALLZERO"], also=("NARR-APPS", "NARR-DOCS", "T2-ALLZERO"))
 def _d_allzero(doc, spec):
     """All three tables printed as zeros while the prose reports applications and decisions."""
     for name in ("table2", "table3", "table4"):

@@ -130,5 +130,5 @@ def test_rule_that_raises_names_the_rule(monkeypatch):
 
 
 def test_finding_json_span_is_list():
-    f = Finding("X", "info", "m", {"line": 1, "span": (0, 3)})
+    f = Finding(rule="X", severity="info", message="m", location={"line": 1, "span": (0, 3)})
     assert f.to_json()["location"]["span"] == [0, 3]

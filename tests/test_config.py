@@ -23,9 +23,9 @@ def test_merge_keeps_other_defaults(tmp_path):
 
 
 def test_dict_input_is_not_modified():
-    src = {"thresholds": {"blank_list_max": 3}}
+    src = {"thresholds": {"label_similarity": 50}}
     load_config(src)
-    assert src == {"thresholds": {"blank_list_max": 3}}
+    assert src == {"thresholds": {"label_similarity": 50}}
 
 
 @pytest.mark.parametrize("cfg,needle", [

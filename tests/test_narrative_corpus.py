@@ -12,9 +12,10 @@ import pytest
 from nianbao.parsing import parse
 from nianbao.prose import claims as C
 from nianbao.rules.registry import RULES, all_rules
+from nianbao.engine import run_rule
 
 MY_RULES = ("NARR-APPS", "NARR-REVIEW", "NARR-DOCS", "NARR-FEE", "NARR-OVERALL5", "NARR-PROBLEMS",
-            "NARR-EMPTY6", "ALLZERO-CONSIST", "META-AGENCY", "TEXT-YEAR", "TEXT-DEIXIS",
+            "NARR-EMPTY6", "NARR-ALLZERO", "META-AGENCY", "TEXT-YEAR", "TEXT-DEIXIS",
             "TEXT-REGION", "TEXT-TYPO")
 
 
@@ -22,7 +23,7 @@ MY_RULES = ("NARR-APPS", "NARR-REVIEW", "NARR-DOCS", "NARR-FEE", "NARR-OVERALL5"
 def _findings(path: str):
     all_rules()
     r = parse(path)
-    return r, [f for rid in MY_RULES for f in RULES[rid].func(r, None)]
+    return r, [f for rid in MY_RULES for f in run_rule(RULES[rid], r)]
 
 
 def findings(path):

@@ -14,11 +14,13 @@ import synth
 from nianbao import schema
 from nianbao.document import Document, blocks_from_text
 from nianbao.model import Cell, Report, Section, Table
+from nianbao.engine import run_rule
+from nianbao.rules.registry import family_of
 from nianbao.rules import narrative, text  # noqa: F401  (registers the rules)
 from nianbao.rules.registry import RULES
 
 MY_RULES = ("NARR-APPS", "NARR-REVIEW", "NARR-DOCS", "NARR-FEE", "NARR-OVERALL5", "NARR-PROBLEMS",
-            "NARR-EMPTY6", "ALLZERO-CONSIST", "META-AGENCY", "TEXT-YEAR", "TEXT-DEIXIS",
+            "NARR-EMPTY6", "NARR-ALLZERO", "META-AGENCY", "TEXT-YEAR", "TEXT-DEIXIS",
             "TEXT-REGION", "TEXT-TYPO")
 
 
@@ -54,7 +56,7 @@ def report_from_spec(spec: synth.Spec) -> Report:
 def run(report: Report, rules=MY_RULES):
     out = []
     for rid in rules:
-        out.extend(RULES[rid].func(report, None))
+        out.extend(run_rule(RULES[rid], report))
     return out
 
 
@@ -134,7 +136,8 @@ def test_null_cell_is_not_compared_with_zero():
 def test_rules_are_registered_with_catalogue_metadata():
     for rid in MY_RULES:
         r = RULES[rid]
-        assert r.family in ("narrative", "text") and r.doc
+        assert r.family in ("narrative", "text", "meta") and r.doc
+        assert r.family == family_of(rid)
 
 
 # ---------------------------------------------------------------- the committed fixture files

@@ -29,8 +29,8 @@ def _result():
     res = audit(rep)
     # a prose finding whose span covers the hostile text, to check highlighting and escaping
     start = rep.text.index(HOSTILE_TEXT)
-    res.findings.append(Finding("TEXT-TEST", "warning", "测试用的文字发现",
-                                {"line": rep.document.line_of(start),
+    res.findings.append(Finding(rule="TEXT-TEST", severity="warning", message="测试用的文字发现",
+                                location={"line": rep.document.line_of(start),
                                  "span": (start, start + len(HOSTILE_TEXT))},
                                 quote=HOSTILE_TEXT))
     return res
@@ -254,8 +254,9 @@ def test_a_normalized_quote_is_found_and_narrowed_to_the_printed_wording():
     rep = res.report
     line = next(i for i, ln in enumerate(rep.text.split("\n"), 1) if "社会公益组织" in ln)
     quote = " ".join(rep.document.line_text(line).split())  # tabs printed as spaces
-    res.findings = [Finding("T3-HEADER", "warning", "列名", {"table": "table3", "line": line},
-                            expected="社会公益组织", actual="社会公益组织", quote=quote)]
+    res.findings = [Finding(rule="T3-HEADER", severity="warning", message="列名",
+                            location={"table": "table3", "line": line}, expected="社会公益组织",
+                            actual="社会公益组织", quote=quote)]
     marks = lhtml.fromstring(views.evidence(res)._repr_html_()).xpath("//mark")
     assert [m.text_content() for m in marks] == ["社会公益组织"]
     res.findings[0].actual = None  # without a wording to narrow to, the whole quote is marked
@@ -287,7 +288,8 @@ def test_evidence_on_a_very_long_line_shows_a_window_around_the_span():
     text[line - 1] = long_text
     rep.document = type(rep.document)("long.txt", "txt", "0" * 64, "\n".join(text))
     start = rep.text.index("目标词")
-    res.findings = [Finding("TEXT-TEST", "info", "长行", {"line": line,
+    res.findings = [Finding(rule="TEXT-TEST", severity="info", message="长行",
+                            location={"line": line,
                                                           "span": (start, start + 3)})]
     doc = lhtml.fromstring(views.evidence(res)._repr_html_())
     focus = doc.xpath("//div[contains(@class,'nb-focus')]")[0].text_content()

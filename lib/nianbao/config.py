@@ -15,9 +15,13 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .findings import SEVERITIES
 
 AGENCY_KINDS = ("department", "government", "auto")
-SEVERITY_VALUES = ("error", "warning", "info")
+#: Keys the engine itself reads; every other key must be declared by a rule (``@rule(config=)``).
+ENGINE_KEYS = ("severity", "disabled")
+#: Mappings that a user file merges key by key.
+NESTED_KEYS = ("deadlines", "thresholds")
 
 
 class ConfigError(InputError):
@@ -58,21 +62,27 @@ def load_config(source=None) -> dict:
         if not isinstance(user, dict):
             raise ConfigError(where, "configuration must be a YAML mapping")
     cfg = defaults()
+    declared = declared_keys()
     for key, val in user.items():
-        if key not in cfg:
+        if key not in cfg or not (key in ENGINE_KEYS or key in declared
+                                  or any(d.startswith(key + ".") for d in declared)):
             raise ConfigError(where, f"unknown configuration key {key!r} "
                                      f"(known: {', '.join(sorted(cfg))})")
-        if isinstance(cfg[key], dict) and key in ("deadlines", "thresholds"):
+        if isinstance(cfg[key], dict) and key in NESTED_KEYS:
             if not isinstance(val, dict):
                 raise ConfigError(where, f"{key} must be a mapping")
             for k in val:
-                if k not in cfg[key]:
+                if k not in cfg[key] or not (key in declared or f"{key}.{k}" in declared):
                     raise ConfigError(where, f"unknown key {key}.{k} "
                                              f"(known: {', '.join(sorted(cfg[key]))})")
             cfg[key].update(val)
         else:
             cfg[key] = val
     _validate(cfg, where)
+    from .rules.registry import canonical_id  # results and files may name an old rule id
+
+    cfg["severity"] = {canonical_id(k): v for k, v in cfg["severity"].items()}
+    cfg["disabled"] = [canonical_id(k) for k in cfg["disabled"]]
     return cfg
 
 
@@ -98,7 +108,7 @@ def _validate(cfg: dict, where: str) -> None:
     for rid, s in sev.items():
         if rid not in known:
             bad(f"severity: unknown rule id {rid!r}")
-        if s not in SEVERITY_VALUES:
+        if s not in SEVERITIES:
             bad(f"severity.{rid} must be error, warning or info, not {s!r}")
     dis = cfg["disabled"]
     if not isinstance(dis, list):
@@ -113,15 +123,34 @@ def _validate(cfg: dict, where: str) -> None:
     fd = th["fee_decimals"]
     if fd is not None and (not isinstance(fd, int) or isinstance(fd, bool) or not 0 <= fd <= 6):
         bad(f"thresholds.fee_decimals must be null or an integer 0–6, not {fd!r}")
-    bm = th["blank_list_max"]
-    if not isinstance(bm, int) or isinstance(bm, bool) or bm < 0:
-        bad(f"thresholds.blank_list_max must be a non-negative integer, not {bm!r}")
 
 
 def _known_rule_ids() -> set[str]:
+    from .rules.registry import ALIASES, all_rules
+
+    return {r.id for r in all_rules()} | set(ALIASES)
+
+
+def declared_keys() -> set[str]:
+    """Every configuration key some rule declares it reads (dotted for nested keys)."""
     from .rules.registry import all_rules
 
-    return {r.id for r in all_rules()}
+    return {k for r in all_rules() for k in r.config}
+
+
+def setting_keys(cfg: dict | None = None) -> set[str]:
+    """The leaf keys of a configuration other than the engine's own, dotted for nested
+    mappings (``thresholds.fee_decimals``); whole mappings such as ``deadlines`` count once."""
+    cfg = defaults() if cfg is None else cfg
+    out = set()
+    for k, v in cfg.items():
+        if k in ENGINE_KEYS:
+            continue
+        if k == "thresholds":
+            out.update(f"{k}.{sub}" for sub in v)
+        else:
+            out.add(k)
+    return out
 
 
 def agency_kind(agency: str | None, cfg: dict) -> tuple[str | None, str]:

@@ -20,7 +20,7 @@ from typing import Any
 from . import __version__
 from .config import agency_kind, load_config
 from .errors import InputError
-from .findings import SEVERITIES, Finding
+from .findings import SEVERITIES, Finding, severity_rank
 from .model import Report
 from .rules.registry import all_rules
 
@@ -37,17 +37,59 @@ class RuleError(RuntimeError):
         super().__init__(f"rule {rule_id} failed on {path}: {type(exc).__name__}: {exc}")
 
 
+class UndeclaredOption(KeyError):
+    """A rule read a configuration key it did not declare in ``@rule(config=...)``."""
+
+
 @dataclass
 class Context:
-    """What a rule may know besides the report. ``published`` is the effective publication date
-    (the caller's, else the input's); ``published_source`` says which (input | caller | unknown)."""
+    """What the audit knows besides the report. ``published`` is the effective publication date
+    (the caller's, else the input's); ``published_source`` says which (input | caller | unknown).
+    Rules do not see it: each gets a ``RuleContext`` made by ``for_rule``."""
 
     config: dict
     published: _dt.date | None = None
     published_source: str = "unknown"
 
+    def for_rule(self, rule) -> "RuleContext":
+        return RuleContext(self, rule)
+
+
+class RuleContext:
+    """What one rule may know: the publication date and the configuration keys it declared.
+
+    Reading any other key raises ``UndeclaredOption``, so the declarations in the registry (from
+    which the configuration's validation and docs/rules.md are derived) cannot drift from what
+    the rules really read. ``reads`` records what was read (the test of "declared but never
+    read" uses it).
+    """
+
+    __slots__ = ("published", "published_source", "rule_id", "_declared", "_config", "reads")
+
+    def __init__(self, ctx: Context, rule):
+        self.published = ctx.published
+        self.published_source = ctx.published_source
+        self.rule_id = rule.id
+        self._declared = frozenset(rule.config)
+        self._config = ctx.config
+        self.reads: set[str] = set()
+
+    def option(self, key: str):
+        """The value of the dotted configuration key ``key`` (e.g. ``thresholds.fee_decimals``)."""
+        if key not in self._declared:
+            raise UndeclaredOption(f"rule {self.rule_id} reads configuration key {key!r} "
+                                   "that it does not declare")
+        self.reads.add(key)
+        value = self._config
+        for part in key.split("."):
+            value = value[part]
+        return value
+
     def agency_kind(self, report: Report) -> tuple[str | None, str]:
-        return agency_kind(report.agency, self.config)
+        """The agency kind from the configuration (``agency_kind``, ``government_suffixes``)."""
+        return agency_kind(report.agency, {"agency_kind": self.option("agency_kind"),
+                                           "government_suffixes":
+                                               self.option("government_suffixes")})
 
 
 def parse_date(value, what: str = "--published") -> _dt.date | None:
@@ -66,7 +108,7 @@ def _sort_key(f: Finding):
     loc = f.location
     line = loc.get("line")
     tbl = loc.get("table")
-    return (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9,
+    return (severity_rank(f.severity),
             line if isinstance(line, int) else 10**9,
             TABLE_ORDER.index(tbl) if tbl in TABLE_ORDER else 9,
             str(loc.get("row") or ""), str(loc.get("column") or ""), f.rule)
@@ -200,18 +242,38 @@ def audit(path_or_report, published=None, config=None) -> AuditResult:
             skipped.append(r.id)
             continue
         run.append(r.id)
-        try:
-            out = list(r.func(report, ctx) or ())
-        except Exception as exc:  # a bug: name the rule, keep the cause
-            raise RuleError(r.id, doc.path, exc) from exc
-        for f in out:
-            if r.id in overrides:
-                f.severity = overrides[r.id]
-            findings.append(f)
+        findings.extend(run_rule(r, report, ctx, overrides.get(r.id)))
     findings.sort(key=_sort_key)
     source = {"path": doc.path, "sha256": doc.sha256 or _sha256(doc.path), "format": doc.format}
     return AuditResult(source, report, findings, cfg, run, skipped, pub, pub_src,
                        families=families)
+
+
+def run_rule(r, report: Report, ctx: Context | None = None,
+             override: str | None = None) -> list[Finding]:
+    """Run one registered rule and stamp its findings; ``ctx`` defaults to the packaged
+    configuration with no publication date (tests and benchmarks run single rules this way)."""
+    ctx = ctx or Context(load_config(None))
+    try:
+        out = list(r.func(report, ctx.for_rule(r)) or ())
+        for f in out:
+            _stamp(f, r, override)
+    except Exception as exc:  # a bug: name the rule, keep the cause
+        raise RuleError(r.id, report.document.path, exc) from exc
+    return out
+
+
+def _stamp(f: Finding, r, override: str | None) -> None:
+    """Give a rule's finding its id, family and severity (default, or the configured override);
+    a finding that names another rule, or is not a ``Finding``, is a bug in that rule."""
+    if not isinstance(f, Finding):
+        raise TypeError(f"yielded {type(f).__name__}, not a Finding")
+    if f.rule not in (None, r.id):
+        raise ValueError(f"a finding of rule {r.id} names rule {f.rule}")
+    if f.severity is not None and f.severity not in SEVERITIES:
+        raise ValueError(f"severity {f.severity!r} is not one of {SEVERITIES}")
+    f.rule, f.family = r.id, r.family
+    f.severity = override or f.severity or r.severity
 
 
 def _sha256(path: str) -> str | None:

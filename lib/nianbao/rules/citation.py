@@ -60,9 +60,9 @@ def text_citation(report, ctx):
         loc = _loc(report, m.start(), m.end())
         quote = m.group(0)
         if has_cn and has_digit:
-            yield Finding("TEXT-CITATION", "error",
-                          f"条例文号“{quote}”混用汉字与阿拉伯数字，应为“国务院令第711号”",
-                          loc, "国务院令第711号", quote, _near(text, m.start(), m.end()))
+            yield Finding(severity="error", message=f"条例文号“{quote}”混用汉字与阿拉伯数字，应为“国务院令第711号”",
+                          location=loc, expected="国务院令第711号", actual=quote,
+                          quote=_near(text, m.start(), m.end()))
             continue
         try:
             num = int(cn2an.cn2an(hw, "smart")) if has_cn else int(hw)
@@ -70,27 +70,26 @@ def text_citation(report, ctx):
             num = None
         if num == 711:
             if has_cn or hw != raw:
-                yield Finding("TEXT-CITATION", "warning",
-                              f"条例文号“{quote}”应使用半角阿拉伯数字“国务院令第711号”",
-                              loc, "国务院令第711号", quote, _near(text, m.start(), m.end()))
+                yield Finding(severity="warning", message=f"条例文号“{quote}”应使用半角阿拉伯数字“国务院令第711号”",
+                              location=loc, expected="国务院令第711号", actual=quote,
+                              quote=_near(text, m.start(), m.end()))
         elif num == 492:
             if current and "711" not in _near(text, m.start(), m.end(), 80) \
                     and "修订" not in _near(text, m.start(), m.end(), 30):
-                yield Finding("TEXT-CITATION", "warning",
-                              f"引用“{quote}”（2007年原条例）作为现行依据；2019年修订后为国务院令第711号",
-                              loc, "国务院令第711号", quote, _near(text, m.start(), m.end()))
+                yield Finding(severity="warning",
+                              message=f"引用“{quote}”（2007年原条例）作为现行依据；2019年修订后为国务院令第711号",
+                              location=loc, expected="国务院令第711号", actual=quote,
+                              quote=_near(text, m.start(), m.end()))
         elif current:
-            yield Finding("TEXT-CITATION", "error",
-                          f"条例文号“{quote}”有误，应为“国务院令第711号”",
-                          loc, "国务院令第711号", quote, _near(text, m.start(), m.end()))
+            yield Finding(severity="error", message=f"条例文号“{quote}”有误，应为“国务院令第711号”", location=loc,
+                          expected="国务院令第711号", actual=quote, quote=_near(text, m.start(), m.end()))
     for m in _REG_NAME.finditer(text):
         name = re.sub(r"\s+", "", m.group(1))
         local = "中华人民共和国" not in name and re.search(r"[省市县]|自治区", name)
         if name not in _REG_OK and not local:  # a province's own 条例 is another regulation
-            yield Finding("TEXT-CITATION", "warning",
-                          f"条例名称“《{m.group(1)}》”应为“《中华人民共和国政府信息公开条例》”",
-                          _loc(report, m.start(), m.end()), "中华人民共和国政府信息公开条例",
-                          m.group(1), _near(text, m.start(), m.end()))
+            yield Finding(severity="warning", message=f"条例名称“《{m.group(1)}》”应为“《中华人民共和国政府信息公开条例》”",
+                          location=_loc(report, m.start(), m.end()), expected="中华人民共和国政府信息公开条例",
+                          actual=m.group(1), quote=_near(text, m.start(), m.end()))
     yield from _documents(report, text)
 
 
@@ -105,10 +104,10 @@ def _documents(report, text: str):
         if known and num != known[0] and any(k in _near(text, m.start(), m.end())
                                              for k in known[1]):
             right = f"国办{kind}函〔{year}〕{known[0]}号"
-            yield Finding("TEXT-CITATION", "error", f"文号“{quote}”有误，应为“{right}”",
-                          loc, right, quote, _near(text, m.start(), m.end()))
+            yield Finding(severity="error", message=f"文号“{quote}”有误，应为“{right}”", location=loc,
+                          expected=right, actual=quote, quote=_near(text, m.start(), m.end()))
         elif (m.group(2), m.group(4)) != ("〔", "〕"):
             right = f"国办{kind}函〔{year}〕{num}号"
-            yield Finding("TEXT-CITATION", "warning",
-                          f"文号“{quote}”的年份括号应为六角括号“〔〕”：“{right}”",
-                          loc, right, quote, _near(text, m.start(), m.end()))
+            yield Finding(severity="warning", message=f"文号“{quote}”的年份括号应为六角括号“〔〕”：“{right}”",
+                          location=loc, expected=right, actual=quote,
+                          quote=_near(text, m.start(), m.end()))

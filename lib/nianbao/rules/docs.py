@@ -2,11 +2,7 @@
 ``docs/rules.md`` (``python -m nianbao rules --markdown``) and the CLI table (``rules``)."""
 from __future__ import annotations
 
-from .registry import FAMILY_ORDER, all_rules
-
-FAMILY_CN = {"meta": "元数据 meta", "structure": "结构 structure", "table2": "表二 table2",
-             "table3": "表三 table3", "table4": "表四 table4", "text": "文字 text",
-             "narrative": "叙述 narrative"}
+from .registry import ALIASES, FAMILY_LABELS, FAMILY_ORDER, all_rules
 
 
 def _cell(s: str) -> str:
@@ -29,15 +25,21 @@ def rules_markdown() -> str:
            "(info, `details.skipped`); values split out of run-together digits are used and",
            "named (`details.recovered`). A rule that raises stops the audit with `RuleError`",
            "naming the rule (a bug, never a silent pass); the batch records it per report.", "",
+           "A rule reads only the configuration keys it declares (column *settings*); the",
+           "configuration accepts no other key, so a setting that no rule reads cannot exist.",
+           "Renamed rules: " + (", ".join(f"{old} → {new}" for old, new in sorted(ALIASES.items()))
+                                or "none") + " (configurations and results naming the old id",
+           "still load).", "",
            f"{len(rules)} rules.", ""]
     for fam in FAMILY_ORDER:
         rs = [r for r in rules if r.family == fam]
         if not rs:
             continue
-        out += [f"## {FAMILY_CN.get(fam, fam)}", "",
-                "| id | title | severity | basis | source |", "|---|---|---|---|---|"]
-        out += [f"| {r.id} | {_cell(r.title)} | {r.severity} | {r.basis} | {_cell(r.source)} |"
-                for r in rs]
+        out += [f"## {FAMILY_LABELS[fam]} {fam}", "",
+                "| id | title | severity | basis | source | settings |",
+                "|---|---|---|---|---|---|"]
+        out += [f"| {r.id} | {_cell(r.title)} | {r.severity} | {r.basis} | {_cell(r.source)} "
+                f"| {', '.join(f'`{k}`' for k in r.config)} |" for r in rs]
         out.append("")
         for r in rs:
             out += [f"### {r.id} — {r.title}", "", r.doc or "(no description)", ""]

@@ -141,7 +141,7 @@ class Relation:
     rhs_name: str = "右边"
 
 
-def check_relations(rule_id: str, report: Report, t: Table, rels: list[Relation],
+def check_relations(report: Report, t: Table, rels: list[Relation],
                     what: str) -> list:
     """Evaluate each relation: an error per broken one (expected = lhs, actual = rhs), and one
     info finding listing the relations nulls kept from being evaluated. ``what`` names the
@@ -174,15 +174,15 @@ def check_relations(rule_id: str, report: Report, t: Table, rels: list[Relation]
         if aligned:
             details["aligned"] = aligned
             msg += f"；其中{len(aligned)}个数值按位置推断所在列，请对照原文核实"
-        out.append(Finding(rule_id, "warning" if aligned else "error", msg,
-                           cell_loc(t, row, col), a.value, b.value, row_quote(report, t, row),
-                           details))
+        out.append(Finding(severity="warning" if aligned else "error", message=msg,
+                           location=cell_loc(t, row, col), expected=a.value, actual=b.value,
+                           quote=row_quote(report, t, row), details=details))
     if blocked:
-        out.append(unevaluated(rule_id, report, t, blocked, skipped_all, what))
+        out.append(unevaluated(report, t, blocked, skipped_all, what))
     return out
 
 
-def unevaluated(rule_id: str, report: Report, t: Table, blocked: list[str], skipped: list[dict],
+def unevaluated(report: Report, t: Table, blocked: list[str], skipped: list[dict],
                 what: str):
     """The info finding for relations that null cells kept from being checked (not silence,
     not an error), listing the cells in ``details["skipped"]``."""
@@ -192,11 +192,13 @@ def unevaluated(rule_id: str, report: Report, t: Table, blocked: list[str], skip
     more = f"等{len(skipped)}个" if len(skipped) > 6 else ""
     msg = (f"{TABLE_CN[t.name]}有{len(blocked)}处{what}无法核对：单元格{names}{more}"
            f"为空白或缺失（不按0计）")
-    return Finding(rule_id, "info", msg, cell_loc(t, first["row"], first["column"]), None, None,
-                   row_quote(report, t, first["row"]), {"skipped": skipped, "relations": blocked})
+    return Finding(severity="info", message=msg,
+                   location=cell_loc(t, first["row"], first["column"]), expected=None, actual=None,
+                   quote=row_quote(report, t, first["row"]),
+                   details={"skipped": skipped, "relations": blocked})
 
 
-def check_types(report, table: str, rule_id: str, may_be_negative=(), may_be_decimal=()):
+def check_types(report, table: str, may_be_negative=(), may_be_decimal=()):
     """Integers ≥ 0 (R5): a negative or fractional value is an error; a token that is not a
     number at all is a warning (it may be the extraction's fault), quoting the token."""
     t = report.table(table)
@@ -204,26 +206,28 @@ def check_types(report, table: str, rule_id: str, may_be_negative=(), may_be_dec
     for (row, col), c in t.cells.items():
         where = f"{tcn}“{row_cn(table, row)}”行“{col_cn(table, col)}”列"
         if c.how == UNREADABLE:
-            yield Finding(rule_id, "warning", f"{where}的“{c.raw}”不是数字",
-                          cell_loc(t, row, col), "非负整数", c.raw, row_quote(report, t, row),
-                          {"cell": cell_ref(row, col, c)})
+            yield Finding(severity="warning", message=f"{where}的“{c.raw}”不是数字",
+                          location=cell_loc(t, row, col), expected="非负整数", actual=c.raw,
+                          quote=row_quote(report, t, row), details={"cell": cell_ref(row, col, c)})
             continue
         v = c.value
         if v is None:
             continue
         if v < 0 and col not in may_be_negative:
-            yield Finding(rule_id, "error", f"{where}为负数{fmt_num(v)}",
-                          cell_loc(t, row, col), "≥0", v, row_quote(report, t, row))
+            yield Finding(severity="error", message=f"{where}为负数{fmt_num(v)}",
+                          location=cell_loc(t, row, col), expected="≥0", actual=v,
+                          quote=row_quote(report, t, row))
         elif not float(v).is_integer() and col not in may_be_decimal:
-            yield Finding(rule_id, "error", f"{where}为非整数{c.raw or fmt_num(v)}",
-                          cell_loc(t, row, col), "整数", v, row_quote(report, t, row))
+            yield Finding(severity="error", message=f"{where}为非整数{c.raw or fmt_num(v)}",
+                          location=cell_loc(t, row, col), expected="整数", actual=v,
+                          quote=row_quote(report, t, row))
 
 
 _TABLE_TITLE = {"table2": (2, "主动公开政府信息情况"), "table3": (3, "收到和处理政府信息公开申请情况"),
                 "table4": (4, "政府信息公开行政复议、行政诉讼情况")}
 
 
-def absent_table(rule_id: str, report: Report, t: Table) -> list:
+def absent_table(report: Report, t: Table) -> list:
     """The error for a table the report lacks, in a year whose format requires it (none before
     2019, when the old 条例 had no such tables)."""
     from .meta import uses_tables
@@ -231,5 +235,5 @@ def absent_table(rule_id: str, report: Report, t: Table) -> list:
     if t.found or not uses_tables(report):
         return []
     part, title = _TABLE_TITLE[t.name]
-    return [Finding(rule_id, "error", f"未找到{TABLE_CN[t.name]}（{title}）",
-                    {"table": t.name, "section": part})]
+    return [Finding(severity="error", message=f"未找到{TABLE_CN[t.name]}（{title}）",
+                    location={"table": t.name, "section": part})]

@@ -43,12 +43,11 @@ def meta_year(report, ctx):
     quote = text[report.period_span[0]:report.period_span[1]] if report.period_span else None
     loc = {"line": report.title_line} if report.title_line else {}
     if year is None:
-        yield Finding("META-YEAR", "info", "未能从标题识别报告年度，无法核对统计期限", loc)
+        yield Finding(severity="info", message="未能从标题识别报告年度，无法核对统计期限", location=loc)
         return
     if not report.period or report.period == (None, None):
-        yield Finding("META-YEAR", "info",
-                      f"未找到统计期限说明（应为{year}年1月1日至{year}年12月31日）", loc,
-                      f"{year}-01-01至{year}-12-31", None)
+        yield Finding(severity="info", message=f"未找到统计期限说明（应为{year}年1月1日至{year}年12月31日）",
+                      location=loc, expected=f"{year}-01-01至{year}-12-31", actual=None)
         return
     start, end = report.period
     want = (dt.date(year, 1, 1), dt.date(year, 12, 31))
@@ -58,20 +57,21 @@ def meta_year(report, ctx):
         if report.period_span:
             ploc["span"] = tuple(report.period_span)
         got = f"{start or '?'}至{end or '?'}"
-        yield Finding("META-YEAR", "error",
-                      f"标题年度为{year}年，但统计期限为{got}（应为{year}年1月1日至{year}年12月31日）",
-                      ploc, f"{want[0]}至{want[1]}", got, quote)
+        yield Finding(severity="error",
+                      message=f"标题年度为{year}年，但统计期限为{got}（应为{year}年1月1日至{year}年12月31日）",
+                      location=ploc, expected=f"{want[0]}至{want[1]}", actual=got, quote=quote)
 
 
-def deadline(year: int, kind: str, cfg: dict) -> dt.date:
+def deadline(year: int, kind: str, deadlines: dict) -> dt.date:
     if year <= 2018:  # old 第三十一条: 3月31日 for every agency
         return dt.date(year + 1, 3, 31)
-    month, day = (int(x) for x in cfg["deadlines"][kind].split("-"))
+    month, day = (int(x) for x in deadlines[kind].split("-"))
     return dt.date(year + 1, month, day)
 
 
 @rule("META-DEADLINE", title="在法定期限内公布", severity="error", basis="OFFICIAL",
-      source="spec §5.1; 条例第四十九条; S7（地方可更严）", family="meta")
+      source="spec §5.1; 条例第四十九条; S7（地方可更严）", family="meta",
+      config=("agency_kind", "government_suffixes", "deadlines"))
 def meta_deadline(report, ctx):
     """Publication date (input metadata or the caller's) against the statutory deadline for the
     agency kind; late is an error. An unknown date is an info finding, not silence, and every
@@ -82,15 +82,16 @@ def meta_deadline(report, ctx):
     kind, why = ctx.agency_kind(report)
     assumed = kind is None
     kind = kind or "department"
-    due = deadline(year, kind, ctx.config)
+    due = deadline(year, kind, ctx.option("deadlines"))
     kind_cn = {"department": "政府部门", "government": "本级人民政府"}[kind]
     basis = f"按{kind_cn}报告（{'机关名称未识别，按较早期限' if assumed else why}）"
     loc = {"line": report.title_line} if report.title_line else {}
     if ctx.published is None:
-        yield Finding("META-DEADLINE", "info",
-                      f"发布日期未知，无法核对是否在{due.isoformat()}前公布（{basis}）；"
-                      f"可用--published提供", loc, f"≤{due.isoformat()}", None,
-                      None, {"deadline": due.isoformat(), "agency_kind": kind,
+        yield Finding(severity="info",
+                      message=f"发布日期未知，无法核对是否在{due.isoformat()}前公布（{basis}）；"
+                      f"可用--published提供",
+                      location=loc, expected=f"≤{due.isoformat()}", actual=None, quote=None,
+                      details={"deadline": due.isoformat(), "agency_kind": kind,
                              "published_source": ctx.published_source})
         return
     src = _SOURCE_CN.get(ctx.published_source, ctx.published_source)
@@ -98,12 +99,14 @@ def meta_deadline(report, ctx):
                "published_source": ctx.published_source}
     if ctx.published > due:
         days = (ctx.published - due).days
-        yield Finding("META-DEADLINE", "warning" if assumed else "error",
-                      f"发布日期{ctx.published.isoformat()}（{src}）晚于法定期限"
-                      f"{due.isoformat()}{days}天（{basis}）", loc, f"≤{due.isoformat()}",
-                      ctx.published.isoformat(), None, details)
+        yield Finding(severity="warning" if assumed else "error",
+                      message=f"发布日期{ctx.published.isoformat()}（{src}）晚于法定期限"
+                      f"{due.isoformat()}{days}天（{basis}）",
+                      location=loc, expected=f"≤{due.isoformat()}",
+                      actual=ctx.published.isoformat(), quote=None, details=details)
     elif ctx.published <= dt.date(year, 12, 31):
-        yield Finding("META-DEADLINE", "info",
-                      f"发布日期{ctx.published.isoformat()}（{src}）早于统计期末{year}-12-31，"
-                      f"请核实日期来源", loc, f"{year + 1}-01-01至{due.isoformat()}",
-                      ctx.published.isoformat(), None, details)
+        yield Finding(severity="info",
+                      message=f"发布日期{ctx.published.isoformat()}（{src}）早于统计期末{year}-12-31，"
+                      f"请核实日期来源",
+                      location=loc, expected=f"{year + 1}-01-01至{due.isoformat()}",
+                      actual=ctx.published.isoformat(), quote=None, details=details)

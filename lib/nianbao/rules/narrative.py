@@ -15,7 +15,6 @@ from ..prose import claims as C
 from ..prose.sentences import sentences
 from .registry import rule
 
-_FAMILY_RULE = {"apps": "NARR-APPS", "review": "NARR-REVIEW", "docs": "NARR-DOCS", "fee": "NARR-FEE"}
 _CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
 _COL_CN = {"total": "总计", "issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
            "made": "本年新制作数量", "decisions": "处理决定数量", "amount_wan": "本年收费金额",
@@ -54,7 +53,6 @@ def _first_cell(cells: list[dict]) -> dict:
 
 def _claim_findings(report, family: str, mismatch_severity: str):
     """Findings of one claim family: mismatches, null cells, scope questions, 新收+结转 notes."""
-    rid = _FAMILY_RULE[family]
     links = [C.link(c, report) for c in C.extract(report)
              if not c.demoted and C.METRIC.get(c.metric.replace(".all_upheld", ".total")) is not None
              and C.METRIC[c.metric.replace(".all_upheld", ".total")].family == family]
@@ -67,13 +65,16 @@ def _claim_findings(report, family: str, mismatch_severity: str):
         stated = cl.raw
         if lk.status == "null":
             details["skipped"] = lk.skipped
-            yield Finding(rid, "info", f"正文称“{stated}”，但对应单元格为空，未作比较（空白不等于0）",
-                          _location(cl, _first_cell(lk.skipped)), None, cl.value, cl.sentence.quote(), details)
+            yield Finding(severity="info", message=f"正文称“{stated}”，但对应单元格为空，未作比较（空白不等于0）",
+                          location=_location(cl, _first_cell(lk.skipped)), expected=None,
+                          actual=cl.value, quote=cl.sentence.quote(), details=details)
         elif lk.status == "match" and lk.matched == "新收+上年结转":
             details["matched"] = lk.matched
-            yield Finding(rid, "info", f"正文“{stated}”等于表三新收与上年结转之和（{_fmt(lk.expected)}），"
-                          "按“新收+上年结转”口径理解", _location(cl, _first_cell(lk.cells)), lk.expected,
-                          cl.value, cl.sentence.quote(), details)
+            yield Finding(severity="info",
+                          message=f"正文“{stated}”等于表三新收与上年结转之和（{_fmt(lk.expected)}），"
+                          "按“新收+上年结转”口径理解",
+                          location=_location(cl, _first_cell(lk.cells)), expected=lk.expected,
+                          actual=cl.value, quote=cl.sentence.quote(), details=details)
         elif lk.status == "mismatch":
             sev = "info" if cl.scope == "sub-unit" else mismatch_severity
             if lk.doubt and sev == "error":
@@ -91,14 +92,15 @@ def _claim_findings(report, family: str, mismatch_severity: str):
                 msg += f"；{lk.note}"
             if sev == "info":
                 msg += "；该句说的是某一内设机构（如“代表…受理”），口径可能不同，请核实"
-            yield Finding(rid, sev, msg, _location(cl, _first_cell(lk.cells)), lk.expected, cl.value,
-                          cl.sentence.quote(), details)
+            yield Finding(severity=sev, message=msg, location=_location(cl, _first_cell(lk.cells)),
+                          expected=lk.expected, actual=cl.value, quote=cl.sentence.quote(),
+                          details=details)
         if family == "apps" and cl.percent is not None and cl.value is not None:
-            yield from _percent(report, rid, cl, lk)
-    yield from _contradictions(report, rid, [lk for lk in links if lk.status in ("null", "nocell")])
+            yield from _percent(report, cl, lk)
+    yield from _contradictions(report, [lk for lk in links if lk.status in ("null", "nocell")])
 
 
-def _percent(report, rid, cl: C.Claim, lk: C.Link):
+def _percent(report, cl: C.Claim, lk: C.Link):
     base = C.percent_denominator(report)
     if not base:
         return
@@ -108,9 +110,11 @@ def _percent(report, rid, cl: C.Claim, lk: C.Link):
     tol = 0.06 + 0.5 * 10 ** -_decimals(stated)
     if abs(ratio - stated) <= tol or (table_ratio is not None and abs(table_ratio - stated) <= tol):
         return
-    yield Finding(rid, "warning", f"正文“{cl.raw}”占比{stated:g}%，按表三办理总数{_fmt(base)}计算应为{ratio:.2f}%",
-                  _location(cl), round(ratio, 2), stated, cl.sentence.quote(),
-                  {"metric": cl.metric, "denominator": base, "table_ratio": table_ratio})
+    yield Finding(severity="warning",
+                  message=f"正文“{cl.raw}”占比{stated:g}%，按表三办理总数{_fmt(base)}计算应为{ratio:.2f}%",
+                  location=_location(cl), expected=round(ratio, 2), actual=stated,
+                  quote=cl.sentence.quote(),
+                  details={"metric": cl.metric, "denominator": base, "table_ratio": table_ratio})
 
 
 def _decimals(x: float) -> int:
@@ -118,7 +122,7 @@ def _decimals(x: float) -> int:
     return len(s.split(".")[1]) if "." in s else 0
 
 
-def _contradictions(report, rid, links: list[C.Link]):
+def _contradictions(report, links: list[C.Link]):
     """The same metric stated twice with different values, where no table settles it."""
     seen: dict[str, C.Claim] = {}
     for lk in links:
@@ -127,9 +131,12 @@ def _contradictions(report, rid, links: list[C.Link]):
             continue
         prev = seen.setdefault(cl.metric, cl)
         if prev is not cl and prev.value != cl.value:
-            yield Finding(rid, "warning", f"正文两处所述{C.METRIC[cl.metric].label}不一致："
-                          f"“{prev.raw}”与“{cl.raw}”", _location(cl), prev.value, cl.value,
-                          cl.sentence.quote(), {"metric": cl.metric, "first_line": prev.sentence.line})
+            yield Finding(severity="warning",
+                          message=f"正文两处所述{C.METRIC[cl.metric].label}不一致："
+                          f"“{prev.raw}”与“{cl.raw}”",
+                          location=_location(cl), expected=prev.value, actual=cl.value,
+                          quote=cl.sentence.quote(),
+                          details={"metric": cl.metric, "first_line": prev.sentence.line})
 
 
 @rule("NARR-APPS", title="正文所述依申请公开数字与表三一致", severity="error", basis="STRUCT",
@@ -168,9 +175,9 @@ def narr_fee(report, ctx):
     if report.year and report.year >= 2021 and sec is not None:
         body = report.text[sec.body_span[0]:sec.body_span[1]]
         if not _FEE_WORDS.search(body):
-            out.append(Finding("NARR-FEE", "warning", "第六部分未说明信息处理费的收取情况（2021年起应说明）",
-                               {"section": 6, "line": sec.line, "span": sec.span}, "说明信息处理费收取情况",
-                               _short(body), sec.heading))
+            out.append(Finding(severity="warning", message="第六部分未说明信息处理费的收取情况（2021年起应说明）",
+                               location={"section": 6, "line": sec.line, "span": sec.span},
+                               expected="说明信息处理费收取情况", actual=_short(body), quote=sec.heading))
     return out
 
 
@@ -192,9 +199,9 @@ def narr_empty6(report, ctx):
     body = report.text[sec.body_span[0]:sec.body_span[1]]
     first = re.split(r"(?<=[。.])|\n", body.strip(), maxsplit=1)[0].strip()
     if first and _EMPTY6.fullmatch(first) and len("".join(body.split())) < 60:
-        return [Finding("NARR-EMPTY6", "warning", f"第六部分仅写“{first}”，未说明信息处理费等事项",
-                        {"section": 6, "line": sec.line, "span": sec.span}, "说明其他需要报告的事项",
-                        first, sec.heading)]
+        return [Finding(severity="warning", message=f"第六部分仅写“{first}”，未说明信息处理费等事项",
+                        location={"section": 6, "line": sec.line, "span": sec.span},
+                        expected="说明其他需要报告的事项", actual=first, quote=sec.heading)]
     return []
 
 
@@ -210,7 +217,7 @@ GOVERNMENT_ASPECTS = (("考核", r"考核"), ("社会评议", r"社会评议|评
 
 def _is_government(report, ctx) -> bool:
     """The 本级政府 report (configured, or guessed from the agency name by the configuration)."""
-    if ctx is not None and hasattr(ctx, "agency_kind"):
+    if ctx is not None:
         return ctx.agency_kind(report)[0] == "government"
     return bool(report.agency and re.search(r"(?:人民政府|政府|管委会|管理委员会)$", report.agency))
 
@@ -221,7 +228,8 @@ _ORD = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[）)]|[一
 
 
 @rule("NARR-OVERALL5", title="总体情况涵盖五个方面", severity="warning", basis="OFFICIAL",
-      source="国办公开办函〔2021〕30号 (一); 条例第五十条", family="narrative")
+      source="国办公开办函〔2021〕30号 (一); 条例第五十条", family="narrative",
+      config=("agency_kind", "government_suffixes"))
 def narr_overall5(report, ctx):
     """From 2021 part 一 must cover 主动公开, 依申请公开, 政府信息管理, 平台建设 and 监督保障
     (and, in a government's own report, 考核, 社会评议 and 责任追究).
@@ -239,9 +247,11 @@ def narr_overall5(report, ctx):
         missing += [name for name, rx in GOVERNMENT_ASPECTS if not re.search(rx, body)]
     if not missing:
         return []
-    return [Finding("NARR-OVERALL5", "warning", "总体情况未分述：" + "、".join(missing),
-                    {"section": 1, "line": sec.line, "span": sec.span}, [a for a, _ in ASPECTS],
-                    [a for a, _ in ASPECTS if a not in missing], sec.heading, {"missing": missing})]
+    return [Finding(severity="warning", message="总体情况未分述：" + "、".join(missing),
+                    location={"section": 1, "line": sec.line, "span": sec.span},
+                    expected=[a for a, _ in ASPECTS],
+                    actual=[a for a, _ in ASPECTS if a not in missing], quote=sec.heading,
+                    details={"missing": missing})]
 
 
 _VAGUE = re.compile(r"进一步|加强|有待|不足|差距|不够")
@@ -261,9 +271,10 @@ def narr_problems(report, ctx):
     if cjk >= 80 and _CONCRETE.search(body):
         return []
     why = "内容过短" if cjk < 80 else "只有笼统表述（" + "、".join(sorted(set(_VAGUE.findall(body)))[:4]) + "），无具体问题或措施"
-    return [Finding("NARR-PROBLEMS", "warning", f"第五部分{why}",
-                    {"section": 5, "line": sec.line, "span": sec.span}, "具体问题与可衡量的改进措施",
-                    _short(body), sec.heading, {"cjk_chars": cjk})]
+    return [Finding(severity="warning", message=f"第五部分{why}",
+                    location={"section": 5, "line": sec.line, "span": sec.span},
+                    expected="具体问题与可衡量的改进措施", actual=_short(body), quote=sec.heading,
+                    details={"cjk_chars": cjk})]
 
 
 def _all_zero(report) -> bool:
@@ -272,7 +283,7 @@ def _all_zero(report) -> bool:
     return bool(vals) and not any(vals)
 
 
-@rule("ALLZERO-CONSIST", title="表格全为零而正文称有业务量", severity="warning", basis="HEUR",
+@rule("NARR-ALLZERO", title="表格全为零而正文称有业务量", severity="warning", basis="HEUR",
       source="spec §5.5 ALLZERO-CONSIST; R11", family="narrative")
 def allzero_consist(report, ctx):
     """Every table cell is 0 while the prose states non-zero applications, cases or decisions."""
@@ -283,10 +294,9 @@ def allzero_consist(report, ctx):
     if not active:
         return []
     c = active[0]
-    return [Finding("ALLZERO-CONSIST", "warning",
-                    f"表二、表三、表四全为0，但正文有{len(active)}处非零业务数（如“{c.raw}”）",
-                    _location(c), 0, c.value, c.sentence.quote(),
-                    {"claims": [x.to_json() for x in active[:10]]})]
+    return [Finding(severity="warning", message=f"表二、表三、表四全为0，但正文有{len(active)}处非零业务数（如“{c.raw}”）",
+                    location=_location(c), expected=0, actual=c.value, quote=c.sentence.quote(),
+                    details={"claims": [x.to_json() for x in active[:10]]})]
 
 
 _COMPILED_BY = re.compile(r"(?:由|(?:^|(?<=[，,；;。]))(?!由))([^，。,；;由]{2,40}?)(?:负责)?编制(?:了|完成了)?(?:本|此)?(?:年度)?(?:报告|年报|(?=[。；;！!]|$))")
@@ -314,7 +324,7 @@ def _subsequence(short: str, long: str) -> bool:
 
 
 @rule("META-AGENCY", title="正文所用机关名称与标题一致", severity="warning", basis="HEUR",
-      source="spec §5.1 META-AGENCY", family="narrative")
+      source="spec §5.1 META-AGENCY", family="meta")
 def meta_agency(report, ctx):
     """The body names the title's agency: the 编制 body, self-references (我局 in a 局's
     report) and abbreviations in subject position (区科工局 ⊂ 科技和工业信息化局)."""
@@ -338,20 +348,24 @@ def meta_agency(report, ctx):
             if not (body in agency or agency in body or core and core in body
                     or _OWN_OFFICE.fullmatch(re.sub("|".join(map(re.escape, own.names)) or "^$", "", body))
                     or fuzz.partial_ratio(body, agency) >= 80):
-                out.append(Finding("META-AGENCY", "warning", f"报告称由“{body}”编制，与标题机关“{agency}”不一致",
-                                   _sloc(report, s, m.start(1), m.end(1)),
-                                   agency, body, s.quote()))
+                out.append(Finding(severity="warning", message=f"报告称由“{body}”编制，与标题机关“{agency}”不一致",
+                                   location=_sloc(report, s, m.start(1), m.end(1)), expected=agency,
+                                   actual=body, quote=s.quote()))
         if kind:
             own_self = _SELF.get(kind[0])
             for sm in _SELF_RE.finditer(s.text):
                 if own_self and sm.group(0) != own_self and not (kind == "办公厅" and sm.group(0) == "我厅"):
-                    out.append(Finding("META-AGENCY", "warning", f"“{sm.group(0)}”与标题机关“{agency}”的类型不符",
-                                       _sloc(report, s, sm.start(), sm.end()), own_self, sm.group(0), s.quote()))
+                    out.append(Finding(severity="warning",
+                                       message=f"“{sm.group(0)}”与标题机关“{agency}”的类型不符",
+                                       location=_sloc(report, s, sm.start(), sm.end()),
+                                       expected=own_self, actual=sm.group(0), quote=s.quote()))
         for sm in _SUBJECT.finditer(s.text) if not _TERRITORIAL.search(agency) else ():
             abbr = re.sub(r"^[我本]", "", sm.group(1))
             for n in own.names:
                 abbr = abbr.replace(n, "")
             if len(abbr) >= 2 and not _subsequence(abbr, core or agency):
-                out.append(Finding("META-AGENCY", "warning", f"正文主语“{sm.group(1)}”不是标题机关“{agency}”的简称",
-                                   _sloc(report, s, sm.start(1), sm.end(1)), agency, sm.group(1), s.quote()))
+                out.append(Finding(severity="warning",
+                                   message=f"正文主语“{sm.group(1)}”不是标题机关“{agency}”的简称",
+                                   location=_sloc(report, s, sm.start(1), sm.end(1)),
+                                   expected=agency, actual=sm.group(1), quote=s.quote()))
     return out

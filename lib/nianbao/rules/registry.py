@@ -10,7 +10,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..findings import Finding
+from ..findings import SEVERITIES, Finding
 
 BASES = ("OFFICIAL", "STRUCT", "HEUR")
 
@@ -25,27 +25,33 @@ class Rule:
     family: str  # meta | structure | table2 | table3 | table4 | text | narrative
     func: Callable[..., Iterable[Finding]]
     doc: str = ""
+    config: tuple[str, ...] = ()  # the configuration keys it reads (dotted: thresholds.x)
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, *, title: str, severity: str, basis: str, source: str, family: str):
+def rule(id: str, *, title: str, severity: str, basis: str, source: str, family: str,
+         config: tuple[str, ...] = ()):
     """Register ``func(report, ctx) -> iterable of Finding`` as rule ``id``.
 
-    ``ctx`` is the ``nianbao.engine.Context``: configuration, the caller's publication date.
-    A finding's severity defaults to the rule's (configuration may override it); a rule may
-    emit a different severity where the catalogue says so (e.g. ERROR for a missing block,
-    WARN for a label variant).
+    ``ctx`` is a ``nianbao.engine.RuleContext``: the publication date and the configuration keys
+    listed in ``config`` (``ctx.option("thresholds.label_similarity")``); reading a key the rule
+    did not declare raises. The engine stamps each finding with this id and family, and with
+    this default severity unless the rule set one where the catalogue says so (e.g. a warning
+    for a label variant under an error rule); the configuration may override it.
     """
-    assert severity in ("error", "warning", "info"), severity
+    assert severity in SEVERITIES, severity
     assert basis in BASES, basis
+    assert family in FAMILY_LABELS, family
+    prefix = id.split("-")[0]
+    assert _PREFIX_FAMILY.get(prefix) == family, f"rule {id}: prefix {prefix} is not family {family}"
 
     def deco(func):
         if id in RULES:
             raise ValueError(f"rule {id} registered twice")
         RULES[id] = Rule(id, title, severity, basis, source, family, func,
-                         inspect.cleandoc(func.__doc__ or ""))
+                         inspect.cleandoc(func.__doc__ or ""), tuple(config))
         return func
 
     return deco
@@ -74,15 +80,24 @@ _sorted: tuple[dict, list[Rule]] | None = None  # (the registry it was made from
 FAMILY_LABELS = {"meta": "元数据", "structure": "结构", "table2": "表二", "table3": "表三",
                  "table4": "表四", "text": "文字", "narrative": "叙述与表格一致性"}
 FAMILY_ORDER = list(FAMILY_LABELS)
+#: A rule id's prefix names its family; ``rule()`` refuses an id whose prefix disagrees.
 _PREFIX_FAMILY = {"META": "meta", "STRUCT": "structure", "T2": "table2", "T3": "table3",
-                  "T4": "table4", "TEXT": "text", "NARR": "narrative", "COPY": "text"}
+                  "T4": "table4", "TEXT": "text", "NARR": "narrative"}
+#: Ids that earlier versions wrote, and the rule that carries them now (results and
+#: configurations that name the old id keep working).
+ALIASES = {"ALLZERO-CONSIST": "NARR-ALLZERO"}
+
+
+def canonical_id(rule_id: str | None) -> str | None:
+    """The current id of ``rule_id`` (itself unless it is an old alias)."""
+    return ALIASES.get(rule_id, rule_id) if rule_id else rule_id
 
 
 def family_of(rule_id: str) -> str:
     """A rule's family: the registry's; for an id this version does not register (a result
     written by another version), its prefix decides; otherwise "other"."""
     all_rules()
-    rule = RULES.get(rule_id or "")
+    rule = RULES.get(canonical_id(rule_id) or "")
     if rule is not None:
         return rule.family
     return _PREFIX_FAMILY.get((rule_id or "").split("-")[0], "other")

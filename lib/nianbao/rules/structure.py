@@ -34,22 +34,22 @@ def struct_sections(report, ctx):
         hit = _content_heading(report, spec.number)
         if hit:
             line, text = hit
-            yield Finding("STRUCT-SECTIONS", "warning",
-                          f"未找到第{_CN[spec.number - 1]}部分标题“{spec.heading}”，但第{line}行"
+            yield Finding(severity="warning",
+                          message=f"未找到第{_CN[spec.number - 1]}部分标题“{spec.heading}”，但第{line}行"
                           f"“{text}”似为该部分内容（标题缺失或编号不规范）",
-                          {"section": spec.number, "line": line}, spec.heading, text, text)
+                          location={"section": spec.number, "line": line}, expected=spec.heading,
+                          actual=text, quote=text)
         else:
-            yield Finding("STRUCT-SECTIONS", "error",
-                          f"缺少第{_CN[spec.number - 1]}部分“{spec.heading}”",
-                          {"section": spec.number}, spec.heading, None)
+            yield Finding(severity="error", message=f"缺少第{_CN[spec.number - 1]}部分“{spec.heading}”",
+                          location={"section": spec.number}, expected=spec.heading, actual=None)
     seq = [s for s in sorted(report.sections, key=lambda s: s.line)]
     for prev, cur in zip(seq, seq[1:]):
         if cur.number < prev.number:
-            yield Finding("STRUCT-SECTIONS", "warning",
-                          f"第{_CN[cur.number - 1]}部分“{cur.heading}”排在第{_CN[prev.number - 1]}部分之后",
-                          {"section": cur.number, "line": cur.line, "span": tuple(cur.span)},
-                          f"第{_CN[cur.number - 1]}部分在第{_CN[prev.number - 1]}部分之前",
-                          cur.heading, cur.heading)
+            yield Finding(severity="warning",
+                          message=f"第{_CN[cur.number - 1]}部分“{cur.heading}”排在第{_CN[prev.number - 1]}部分之后",
+                          location={"section": cur.number, "line": cur.line, "span": tuple(cur.span)},
+                          expected=f"第{_CN[cur.number - 1]}部分在第{_CN[prev.number - 1]}部分之前",
+                          actual=cur.heading, quote=cur.heading)
 
 
 #: Keywords of a part's content, looked for in short lines where its heading should be.
@@ -95,9 +95,10 @@ def struct_dup(report, ctx):
             continue
         k = label_key(text)
         if k in first:
-            yield Finding("STRUCT-DUP", "warning",
-                          f"{kind}“{text.strip()}”重复出现（第{first[k]}行与第{line}行）",
-                          {"line": line}, 1, 2, text.strip(), {"first_line": first[k]})
+            yield Finding(severity="warning",
+                          message=f"{kind}“{text.strip()}”重复出现（第{first[k]}行与第{line}行）",
+                          location={"line": line}, expected=1, actual=2, quote=text.strip(),
+                          details={"first_line": first[k]})
         else:
             first[k] = line
 
@@ -127,9 +128,8 @@ def struct_version(report, ctx):
         return
     other = schema.FORMAT_2019 if need == schema.FORMAT_2021 else schema.FORMAT_2021
     if not markers:
-        yield Finding("STRUCT-VERSION", "info",
-                      f"未识别到表格格式标志，无法核对是否使用{_VERSION_CN[need]}", {},
-                      need, None)
+        yield Finding(severity="info", message=f"未识别到表格格式标志，无法核对是否使用{_VERSION_CN[need]}",
+                      location={}, expected=need, actual=None)
         return
     if other in markers:
         quote = "、".join(markers[other][:4])
@@ -137,8 +137,9 @@ def struct_version(report, ctx):
         msg = (f"{year}年报告应使用{_VERSION_CN[need]}，"
                + (f"但同时出现了{_VERSION_CN[other]}的标志：{quote}" if mixed
                   else f"实际使用了{_VERSION_CN[other]}（标志：{quote}）"))
-        yield Finding("STRUCT-VERSION", "error", msg, _marker_loc(report, markers[other]), need,
-                      "mixed" if mixed else other, quote, {"markers": markers})
+        yield Finding(severity="error", message=msg, location=_marker_loc(report, markers[other]),
+                      expected=need, actual="mixed" if mixed else other, quote=quote,
+                      details={"markers": markers})
 
 
 def _marker_loc(report, markers: list[str]) -> dict:
@@ -168,10 +169,10 @@ def struct_parts_order(report, ctx):
         if under is None or under.number != want:
             where = f"第{_CN[under.number - 1]}部分“{under.heading}”之下" if under else "第一部分之前"
             quote = report.document.line_text(t.line).replace("\t", " ").strip()[:80] or None
-            yield Finding("STRUCT-PARTS-ORDER", "warning",
-                          f"{schema.TABLE_NAMES[name].split()[0]}位于{where}，应在第{_CN[want - 1]}部分",
-                          {"table": name, "line": t.line, "section": under.number if under else None},
-                          want, under.number if under else None, quote)
+            yield Finding(severity="warning",
+                          message=f"{schema.TABLE_NAMES[name].split()[0]}位于{where}，应在第{_CN[want - 1]}部分",
+                          location={"table": name, "line": t.line, "section": under.number if under else None},
+                          expected=want, actual=under.number if under else None, quote=quote)
 
 
 def _table_start(report, t) -> int | None:

@@ -29,7 +29,7 @@ def t2_labels(report, ctx):
     2021 report): warning."""
     t = report.table2
     if not t.found:
-        yield from absent_table("T2-LABELS", report, t)
+        yield from absent_table(report, t)
         return
     rows = schema.t2_rows(report.format_version)
     items: dict[str, list] = {}
@@ -38,19 +38,21 @@ def t2_labels(report, ctx):
     for item, rs in items.items():
         absent = [r for r in rs if not t.row_labels.get(r.key)]
         if len(absent) == len(rs):
-            yield Finding("T2-LABELS", "error", f"表二缺少第二十条第{item}项（"
-                          f"{'、'.join(r.label for r in rs)}）", cell_loc(t, rs[0].key),
-                          f"第二十条第{item}项", None)
+            yield Finding(severity="error",
+                          message=f"表二缺少第二十条第{item}项（"
+                          f"{'、'.join(r.label for r in rs)}）",
+                          location=cell_loc(t, rs[0].key), expected=f"第二十条第{item}项", actual=None)
             continue
         for r in absent:
-            yield Finding("T2-LABELS", "error", f"表二第二十条第{item}项缺少“{r.label}”行",
-                          cell_loc(t, r.key), r.label, None)
+            yield Finding(severity="error", message=f"表二第二十条第{item}项缺少“{r.label}”行",
+                          location=cell_loc(t, r.key), expected=r.label, actual=None)
     for r in rows:
         printed = t.row_labels.get(r.key)
         if printed and not _same_label(printed, r.label):
-            yield Finding("T2-LABELS", "warning", f"表二行名“{printed}”应为“{r.label}”",
-                          cell_loc(t, r.key), r.label, printed, row_quote(report, t, r.key),
-                          {"similarity": round(similarity(printed, r.label), 1)})
+            yield Finding(severity="warning", message=f"表二行名“{printed}”应为“{r.label}”",
+                          location=cell_loc(t, r.key), expected=r.label, actual=printed,
+                          quote=row_quote(report, t, r.key),
+                          details={"similarity": round(similarity(printed, r.label), 1)})
     seen = set()
     for r in rows:
         for c in r.columns:
@@ -59,9 +61,9 @@ def t2_labels(report, ctx):
                 continue  # the fee header is T2-UNIT's
             seen.add(c.key)
             if not _same_label(printed, c.label):
-                yield Finding("T2-LABELS", "warning", f"表二列名“{printed}”应为“{c.label}”",
-                              cell_loc(t, r.key, c.key), c.label, printed,
-                              row_quote(report, t, r.key))
+                yield Finding(severity="warning", message=f"表二列名“{printed}”应为“{c.label}”",
+                              location=cell_loc(t, r.key, c.key), expected=c.label, actual=printed,
+                              quote=row_quote(report, t, r.key))
 
 
 def _same_label(printed: str, official: str) -> bool:
@@ -77,7 +79,7 @@ _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 
 @rule("T2-UNIT", title="表二收费金额表头为“本年收费金额（单位：万元）”", severity="info",
       basis="OFFICIAL", source="spec §5.2; §2.3 (30号表二；“保留4位小数”非全国格式)",
-      family="table2")
+      family="table2", config=("thresholds.fee_decimals",))
 def t2_unit(report, ctx):
     """The national header is 本年收费金额（单位：万元）. A local qualifier such as "保留4位小数"
     is shown (info); a different unit, or a value not written with the decimals its own header
@@ -97,13 +99,12 @@ def t2_unit(report, ctx):
     if same(printed, FEE_LABEL):
         pass
     elif "万元" not in hw:
-        yield Finding("T2-UNIT", "warning", f"表二收费金额表头“{printed}”的单位不是万元",
-                      loc, FEE_LABEL, printed, printed)
+        yield Finding(severity="warning", message=f"表二收费金额表头“{printed}”的单位不是万元", location=loc,
+                      expected=FEE_LABEL, actual=printed, quote=printed)
     else:
-        yield Finding("T2-UNIT", "info",
-                      f"表二收费金额表头“{printed}”带有全国格式以外的限定（应为“{FEE_LABEL}”）",
-                      loc, FEE_LABEL, printed, printed)
-    want = ctx.config["thresholds"]["fee_decimals"]
+        yield Finding(severity="info", message=f"表二收费金额表头“{printed}”带有全国格式以外的限定（应为“{FEE_LABEL}”）",
+                      location=loc, expected=FEE_LABEL, actual=printed, quote=printed)
+    want = ctx.option("thresholds.fee_decimals")
     m = _DECIMALS.search(hw)
     if want is None and m:
         want = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGIT[m.group(1)]
@@ -112,10 +113,11 @@ def t2_unit(report, ctx):
     raw = to_halfwidth(cell.raw).strip()
     shown = len(raw.split(".", 1)[1]) if "." in raw else 0
     if shown != want:
-        yield Finding("T2-UNIT", "warning",
-                      f"表二收费金额表头要求保留{want}位小数，但数值写作“{cell.raw}”"
-                      f"（{shown}位小数）", loc, f"{want}位小数", cell.raw,
-                      row_quote(report, t, "fees"), {"header": printed})
+        yield Finding(severity="warning",
+                      message=f"表二收费金额表头要求保留{want}位小数，但数值写作“{cell.raw}”"
+                      f"（{shown}位小数）",
+                      location=loc, expected=f"{want}位小数", actual=cell.raw,
+                      quote=row_quote(report, t, "fees"), details={"header": printed})
 
 
 @rule("T2-TYPES", title="表二数值类型：件数为非负整数，金额非负", severity="error",
@@ -123,7 +125,7 @@ def t2_unit(report, ctx):
 def t2_types(report, ctx):
     """Counts are whole and non-negative; money may have decimals; only the 2019 本年增/减
     may be negative."""
-    yield from check_types(report, T, "T2-TYPES", may_be_negative=("change",),
+    yield from check_types(report, T, may_be_negative=("change",),
                            may_be_decimal=("amount_wan", "amount"))
 
 
@@ -144,13 +146,13 @@ def t2_r7(report, ctx):
             blocked.append(f"“{label}”制发≤现行有效+废止")
             skipped += made.skipped + rest.skipped
         elif made.value > rest.value:
-            yield Finding("T2-R7", "warning",
-                          f"表二“{label}”本年制发{fmt_num(made.value)}件，多于现行有效件数与"
+            yield Finding(severity="warning",
+                          message=f"表二“{label}”本年制发{fmt_num(made.value)}件，多于现行有效件数与"
                           f"本年废止件数之和{fmt_num(rest.value)}件",
-                          cell_loc(t, row, "issued"), f"≤{fmt_num(rest.value)}", made.value,
-                          row_quote(report, t, row))
+                          location=cell_loc(t, row, "issued"), expected=f"≤{fmt_num(rest.value)}",
+                          actual=made.value, quote=row_quote(report, t, row))
     if blocked:
-        yield unevaluated("T2-R7", report, t, blocked, skipped, "关系R7")
+        yield unevaluated(report, t, blocked, skipped, "关系R7")
 
 
 @rule("T2-ALLZERO", title="表二全部为0", severity="info", basis="HEUR",
@@ -163,6 +165,7 @@ def t2_allzero(report, ctx):
         # deduplicated: flattened text prints every row on one line
         quotes = dict.fromkeys(row_quote(report, t, r) for r, _ in t.cells)
         quote = " / ".join(q for q in quotes if q)[:300]
-        yield Finding("T2-ALLZERO", "info", f"表二{len(vals)}个数值全部为0，请核实是否属实",
-                      {"table": T, "line": t.line}, None, 0, quote or None)
+        yield Finding(severity="info", message=f"表二{len(vals)}个数值全部为0，请核实是否属实",
+                      location={"table": T, "line": t.line}, expected=None, actual=0,
+                      quote=quote or None)
 

@@ -36,28 +36,29 @@ def t3_header(report, ctx):
     (a header broken up by the extraction) is a warning, not a missing column."""
     t = report.table3
     if not t.found:
-        yield from absent_table("T3-HEADER", report, t)
+        yield from absent_table(report, t)
         return
     line = t.line
     header = " ".join((t.header_text or "").split()) or None
     for c in schema.T3_COLUMNS:
         printed = t.col_labels.get(c.key)
         if not printed and c.label[:2] in (t.header_text or "").replace("\n", ""):
-            yield Finding("T3-HEADER", "warning",
-                          f"表三表头未能识别“{c.label}”列名（表头文字似被拆分或错位，请对照原文）",
-                          cell_loc(t, None, c.key, line), c.label, None, header)
+            yield Finding(severity="warning", message=f"表三表头未能识别“{c.label}”列名（表头文字似被拆分或错位，请对照原文）",
+                          location=cell_loc(t, None, c.key, line), expected=c.label, actual=None,
+                          quote=header)
         elif not printed:
-            yield Finding("T3-HEADER", "error", f"表三表头缺少“{c.label}”列",
-                          cell_loc(t, None, c.key, line), c.label, None, header)
+            yield Finding(severity="error", message=f"表三表头缺少“{c.label}”列",
+                          location=cell_loc(t, None, c.key, line), expected=c.label, actual=None,
+                          quote=header)
         elif not same(printed, c.label):
-            yield Finding("T3-HEADER", "warning",
-                          f"表三表头列名“{printed}”应为“{c.label}”",
-                          cell_loc(t, None, c.key, line), c.label, printed, header,
-                          {"similarity": round(similarity(printed, c.label), 1)})
+            yield Finding(severity="warning", message=f"表三表头列名“{printed}”应为“{c.label}”",
+                          location=cell_loc(t, None, c.key, line), expected=c.label, actual=printed,
+                          quote=header,
+                          details={"similarity": round(similarity(printed, c.label), 1)})
 
 
 @rule("T3-ROWS", title="表三行项目齐全且措辞与官方一致", severity="error", basis="OFFICIAL",
-      source="spec §5.3; §2.4", family="table3")
+      source="spec §5.3; §2.4", family="table3", config=("thresholds.label_similarity",))
 def t3_rows(report, ctx):
     """Every row of the detected version must be present (missing: error) with the official
     wording after normalising brackets, punctuation and numbering (difference: warning, with
@@ -68,7 +69,7 @@ def t3_rows(report, ctx):
     t = report.table3
     if not t.found:
         return
-    threshold = ctx.config["thresholds"]["label_similarity"]
+    threshold = ctx.option("thresholds.label_similarity")
     extras = list(t.extra_labels)
     collapsed = _collapsed_six(report)
     if collapsed:
@@ -78,35 +79,38 @@ def t3_rows(report, ctx):
             continue
         printed = t.row_labels.get(r.key)
         if printed and truncated(printed, r.label, strip_groups=True):
-            yield Finding("T3-ROWS", "info",
-                          f"表三行名“{core(printed, True)}”似为“{core(r.label, True)}”换行后被截断",
-                          cell_loc(t, r.key), r.label, printed, row_quote(report, t, r.key))
+            yield Finding(severity="info",
+                          message=f"表三行名“{core(printed, True)}”似为“{core(r.label, True)}”换行后被截断",
+                          location=cell_loc(t, r.key), expected=r.label, actual=printed,
+                          quote=row_quote(report, t, r.key))
             continue
         if printed:
             if not same(printed, r.label, strip_groups=True):
                 sim = similarity(printed, r.label, strip_groups=True)
-                yield Finding("T3-ROWS", "warning",
-                              f"表三行名“{core(printed, True)}”与官方“{core(r.label, True)}”不一致"
+                yield Finding(severity="warning",
+                              message=f"表三行名“{core(printed, True)}”与官方“{core(r.label, True)}”不一致"
                               f"（相似度{sim:.0f}%）",
-                              cell_loc(t, r.key), r.label, printed, row_quote(report, t, r.key),
-                              {"similarity": round(sim, 1)})
+                              location=cell_loc(t, r.key), expected=r.label, actual=printed,
+                              quote=row_quote(report, t, r.key),
+                              details={"similarity": round(sim, 1)})
             continue
         best = max(extras, key=lambda x: similarity(x, r.label, True), default=None)
         if best is not None and similarity(best, r.label, True) >= threshold:
             extras.remove(best)
             sim = similarity(best, r.label, True)
-            yield Finding("T3-ROWS", "warning",
-                          f"表三行名“{core(best, True)}”应为“{core(r.label, True)}”"
+            yield Finding(severity="warning",
+                          message=f"表三行名“{core(best, True)}”应为“{core(r.label, True)}”"
                           f"（相似度{sim:.0f}%），该行未能按官方行识别",
-                          cell_loc(t, r.key), r.label, best, best,
-                          {"similarity": round(sim, 1)})
+                          location=cell_loc(t, r.key), expected=r.label, actual=best, quote=best,
+                          details={"similarity": round(sim, 1)})
         elif any(not c.is_null for (row, _), c in t.cells.items() if row == r.key):
-            yield Finding("T3-ROWS", "warning",
-                          f"表三“{r.label}”行的数值已读取，但行名未能识别（可能被换行拆分），请对照原文",
-                          cell_loc(t, r.key, COLS[0]), r.label, None, row_quote(report, t, r.key))
+            yield Finding(severity="warning",
+                          message=f"表三“{r.label}”行的数值已读取，但行名未能识别（可能被换行拆分），请对照原文",
+                          location=cell_loc(t, r.key, COLS[0]), expected=r.label, actual=None,
+                          quote=row_quote(report, t, r.key))
         else:
-            yield Finding("T3-ROWS", "error", f"表三缺少行“{r.label}”",
-                          cell_loc(t, r.key), r.label, None, None)
+            yield Finding(severity="error", message=f"表三缺少行“{r.label}”",
+                          location=cell_loc(t, r.key), expected=r.label, actual=None, quote=None)
 
 
 SIX_2021 = ("other_no_correction", "other_no_fee", "other_other")
@@ -122,11 +126,11 @@ def _collapsed_six(report) -> Finding | None:
     if len(absent) < 2 or not label or "其他处理" not in core(label):
         return None
     key = "other_other" if t.row_labels.get("other_other") else "other"
-    return Finding("T3-ROWS", "error",
-                   "表三“（六）其他处理”只印了一行（2019年试行格式），缺少2021年格式的"
+    return Finding(severity="error",
+                   message="表三“（六）其他处理”只印了一行（2019年试行格式），缺少2021年格式的"
                    "“1.申请人无正当理由逾期不补正…”和“2.申请人逾期未按收费通知要求缴纳费用…”两行",
-                   cell_loc(t, key), "（六）其他处理下分1、2、3三行", label,
-                   row_quote(report, t, key), {"missing_rows": absent})
+                   location=cell_loc(t, key), expected="（六）其他处理下分1、2、3三行", actual=label,
+                   quote=row_quote(report, t, key), details={"missing_rows": absent})
 
 
 @rule("T3-CELLCOUNT", title="表三每行7个数值", severity="error", basis="OFFICIAL",
@@ -144,27 +148,27 @@ def t3_cellcount(report, ctx):
                         if t.cell(row, c) is None or t.cell(row, c).how == MISSING)
         if missing and any(t.cell(row, c) is not None and t.cell(row, c).how == ALIGNED
                            for c in COLS):
-            yield Finding("T3-CELLCOUNT", "warning",
-                          f"表三“{row_cn(T, row)}”行读到{len(COLS) - len(missing)}个数值"
+            yield Finding(severity="warning",
+                          message=f"表三“{row_cn(T, row)}”行读到{len(COLS) - len(missing)}个数值"
                           f"（按位置推断所在列），少于7个，请对照原文核实",
-                          cell_loc(t, row, missing[0]), len(COLS), len(COLS) - len(missing),
-                          row_quote(report, t, row), {"missing": list(missing)})
+                          location=cell_loc(t, row, missing[0]), expected=len(COLS),
+                          actual=len(COLS) - len(missing), quote=row_quote(report, t, row),
+                          details={"missing": list(missing)})
         elif missing:
             short.setdefault(missing, []).append(row)
     for missing, rows in short.items():
         names = "、".join(f"“{col_cn(T, c)}”" for c in missing)
         n = len(COLS) - len(missing)
         if len(rows) > 3:  # a whole column absent: one finding, not one per row
-            yield Finding("T3-CELLCOUNT", "error",
-                          f"表三有{len(rows)}行只有{n}个数值，均缺少{names}列",
-                          cell_loc(t, rows[0], missing[0]), len(COLS), n,
-                          row_quote(report, t, rows[0]), {"missing": list(missing), "rows": rows})
+            yield Finding(severity="error", message=f"表三有{len(rows)}行只有{n}个数值，均缺少{names}列",
+                          location=cell_loc(t, rows[0], missing[0]), expected=len(COLS), actual=n,
+                          quote=row_quote(report, t, rows[0]),
+                          details={"missing": list(missing), "rows": rows})
             continue
         for row in rows:
-            yield Finding("T3-CELLCOUNT", "error",
-                          f"表三“{row_cn(T, row)}”行只有{n}个数值，缺少{names}",
-                          cell_loc(t, row, missing[0]), len(COLS), n, row_quote(report, t, row),
-                          {"missing": list(missing)})
+            yield Finding(severity="error", message=f"表三“{row_cn(T, row)}”行只有{n}个数值，缺少{names}",
+                          location=cell_loc(t, row, missing[0]), expected=len(COLS), actual=n,
+                          quote=row_quote(report, t, row), details={"missing": list(missing)})
 
 
 @rule("T3-BLANK", title="表三空白单元格（按缺失处理，不按0计）", severity="warning",
@@ -180,17 +184,17 @@ def t3_blank(report, ctx):
         if not blanks:
             continue
         names = "、".join(f"“{col_cn(T, c)}”" for c in blanks)
-        yield Finding("T3-BLANK", "warning",
-                      f"表三“{row_cn(T, row)}”行{names}列为空白（按缺失处理，不按0计）",
-                      cell_loc(t, row, blanks[0]), None, None, row_quote(report, t, row),
-                      {"cells": [cell_ref(row, c, t.cell(row, c)) for c in blanks]})
+        yield Finding(severity="warning", message=f"表三“{row_cn(T, row)}”行{names}列为空白（按缺失处理，不按0计）",
+                      location=cell_loc(t, row, blanks[0]), expected=None, actual=None,
+                      quote=row_quote(report, t, row),
+                      details={"cells": [cell_ref(row, c, t.cell(row, c)) for c in blanks]})
 
 
 @rule("T3-TYPES", title="表三数值为非负整数", severity="error", basis="STRUCT",
       source="spec §5.3; R5", family="table3")
 def t3_types(report, ctx):
     """Application counts are whole, non-negative numbers."""
-    yield from check_types(report, T, "T3-TYPES")
+    yield from check_types(report, T)
 
 
 @rule("T3-R1", title="表三各列：一+二=（七）总计+四", severity="error", basis="OFFICIAL",
@@ -204,7 +208,7 @@ def t3_r1(report, ctx):
                      [("new_received", c), ("carried_over", c)],
                      [("total_processed", c), ("carried_forward", c)], ("total_processed", c),
                      "一+二", "（七）+四") for c in COLS]
-    return check_relations("T3-R1", report, report.table3, rels, "勾稽关系R1（一+二=（七）+四）")
+    return check_relations(report, report.table3, rels, "勾稽关系R1（一+二=（七）+四）")
 
 
 @rule("T3-R2", title="表三各行：总计=六类申请人之和", severity="error", basis="STRUCT",
@@ -217,7 +221,7 @@ def t3_r2(report, ctx):
                      [(r, c) for c in schema.T3_APPLICANT_KEYS], [(r, "total")], (r, "total"),
                      "各类申请人之和", "总计")
             for r in _present_rows(report)]
-    return check_relations("T3-R2", report, report.table3, rels, "行合计R2")
+    return check_relations(report, report.table3, rels, "行合计R2")
 
 
 @rule("T3-R3", title="表三各列：（七）总计=办理结果各项之和", severity="error", basis="STRUCT",
@@ -232,4 +236,4 @@ def t3_r3(report, ctx):
     rels = [Relation(f"“{col_cn(T, c)}”列：（七）总计=办理结果各项之和",
                      [(r, c) for r in leaves], [("total_processed", c)], ("total_processed", c),
                      "办理结果各项之和", "（七）总计") for c in COLS]
-    return check_relations("T3-R3", report, report.table3, rels, "合计关系R3")
+    return check_relations(report, report.table3, rels, "合计关系R3")

@@ -23,7 +23,7 @@ def t4_layout(report, ctx):
     official ones: warning."""
     t = report.table4
     if not t.found:
-        yield from absent_table("T4-LAYOUT", report, t)
+        yield from absent_table(report, t)
         return
     header = " ".join((t.header_text or "").split()) or None
     for r in schema.T4_ROWS:
@@ -32,22 +32,23 @@ def t4_layout(report, ctx):
         if missing:
             names = "、".join(f"“{col_cn(T, c)}”" for c in missing)
             n = len(schema.T4_COLUMN_KEYS) - len(missing)
-            yield Finding("T4-LAYOUT", "error",
-                          f"表四“{r.label}”组只有{n}个数值，缺少{names}",
-                          cell_loc(t, r.key, missing[0]), len(schema.T4_COLUMN_KEYS), n,
-                          row_quote(report, t, r.key), {"missing": missing})
+            yield Finding(severity="error", message=f"表四“{r.label}”组只有{n}个数值，缺少{names}",
+                          location=cell_loc(t, r.key, missing[0]),
+                          expected=len(schema.T4_COLUMN_KEYS), actual=n,
+                          quote=row_quote(report, t, r.key), details={"missing": missing})
     for c in schema.T4_COLUMNS:
         printed = t.col_labels.get(c.key)
         if printed and not same(printed, c.label) and not keyword_only(printed, c):
-            yield Finding("T4-LAYOUT", "warning", f"表四列名“{printed}”应为“{c.label}”",
-                          cell_loc(t, None, c.key, t.line), c.label, printed, header)
+            yield Finding(severity="warning", message=f"表四列名“{printed}”应为“{c.label}”",
+                          location=cell_loc(t, None, c.key, t.line), expected=c.label,
+                          actual=printed, quote=header)
 
 
 @rule("T4-TYPES", title="表四数值为非负整数", severity="error", basis="STRUCT",
       source="spec §5.4; R5", family="table4")
 def t4_types(report, ctx):
     """Case counts are whole, non-negative numbers."""
-    yield from check_types(report, T, "T4-TYPES")
+    yield from check_types(report, T)
 
 
 @rule("T4-R4", title="表四各组：总计=维持+纠正+其他+尚未审结", severity="error", basis="STRUCT",
@@ -60,4 +61,4 @@ def t4_r4(report, ctx):
     rels = [Relation(f"“{row_cn(T, r)}”：总计=结果维持+结果纠正+其他结果+尚未审结",
                      [(r, c) for c in parts], [(r, "total")], (r, "total"), "四项之和", "总计")
             for r in schema.T4_ROW_KEYS]
-    return check_relations("T4-R4", report, report.table4, rels, "合计关系R4")
+    return check_relations(report, report.table4, rels, "合计关系R4")

@@ -33,15 +33,17 @@ def text_year(report, ctx):
     out = []
     for s in sentences(report):
         for m in Y.future_years(s, n):
-            out.append(Finding("TEXT-YEAR", "error", f"正文出现{m.year}年，晚于报告年度{n}年的次年",
-                               _loc(report, s, m.start, m.end), f"≤{n + 1}", m.year, s.quote()))
+            out.append(Finding(severity="error", message=f"正文出现{m.year}年，晚于报告年度{n}年的次年",
+                               location=_loc(report, s, m.start, m.end), expected=f"≤{n + 1}",
+                               actual=m.year, quote=s.quote()))
         for m in Y.stale_years(s, n):
-            out.append(Finding("TEXT-YEAR", "warning",
-                               f"{n}年度报告中以“{m.year}年”陈述本年数字，疑为沿用上年报告文字",
-                               _loc(report, s, m.start, m.end), n, m.year, s.quote()))
+            out.append(Finding(severity="warning", message=f"{n}年度报告中以“{m.year}年”陈述本年数字，疑为沿用上年报告文字",
+                               location=_loc(report, s, m.start, m.end), expected=n, actual=m.year,
+                               quote=s.quote()))
         for m in Y.plan_with_report_year(s, n):
-            out.append(Finding("TEXT-YEAR", "warning", f"改进计划写作“{m.group(0)}”，计划年份应为{n + 1}年",
-                               _loc(report, s, m.start(), m.end()), n + 1, n, s.quote()))
+            out.append(Finding(severity="warning", message=f"改进计划写作“{m.group(0)}”，计划年份应为{n + 1}年",
+                               location=_loc(report, s, m.start(), m.end()), expected=n + 1,
+                               actual=n, quote=s.quote()))
     return out
 
 
@@ -53,8 +55,9 @@ def text_deixis(report, ctx):
     out = []
     for s in sentences(report):
         for m in Y.deixis(s):
-            out.append(Finding("TEXT-DEIXIS", "info", f"年度报告中使用“{m.group(0)}”，时间指代不明确",
-                               _loc(report, s, m.start(), m.end()), None, m.group(0), s.quote()))
+            out.append(Finding(severity="info", message=f"年度报告中使用“{m.group(0)}”，时间指代不明确",
+                               location=_loc(report, s, m.start(), m.end()), expected=None,
+                               actual=m.group(0), quote=s.quote()))
     return out
 
 
@@ -91,8 +94,10 @@ def text_region(report, ctx):
                 msg += f"，且后接“{m.institutional}”"
             if m.retired:
                 msg += "；该名称已撤销，疑为沿用旧文本"
-            found[m.name] = Finding("TEXT-REGION", sev, msg, _loc(report, s, m.start, m.end), sorted(own.names),
-                                    m.name, s.quote(), {"own": sorted(own.allowed)[:20],
+            found[m.name] = Finding(severity=sev, message=msg,
+                                    location=_loc(report, s, m.start, m.end),
+                                    expected=sorted(own.names), actual=m.name, quote=s.quote(),
+                                    details={"own": sorted(own.allowed)[:20],
                                                         "occurrences": [_occ(report, s, m)],
                                                         "retired": m.retired, "in_title": in_title})
     return list(found.values())
@@ -120,8 +125,9 @@ def text_typo(report, ctx):
         for sl in T.slips(s.text):
             msg = (f"疑似错别字“{sl.found}”，应为“{sl.suggestion}”" if sl.kind == "confusion"
                    else f"重复字词“{sl.found}”")
-            out.append(Finding("TEXT-TYPO", "info", msg, _loc(report, s, sl.start, sl.end), sl.suggestion,
-                               sl.found, s.quote(), {"kind": sl.kind}))
+            out.append(Finding(severity="info", message=msg,
+                               location=_loc(report, s, sl.start, sl.end), expected=sl.suggestion,
+                               actual=sl.found, quote=s.quote(), details={"kind": sl.kind}))
         tc = T.traditional_chars(s.text)
         if tc:
             if first_trad is None:
@@ -131,14 +137,17 @@ def text_typo(report, ctx):
             trad.update(tc)
     if trad:
         s, i = first_trad
-        out.append(Finding("TEXT-TYPO", "info", "简体文本中出现繁体字：" + "、".join(f"{k}→{v}" for k, v in sorted(trad.items())),
-                           _loc(report, s, i, i + 1), "".join(sorted(trad.values())), "".join(sorted(trad)), s.quote(),
-                           {"kind": "traditional", "chars": trad}))
+        out.append(Finding(severity="info",
+                           message="简体文本中出现繁体字：" + "、".join(f"{k}→{v}" for k, v in sorted(trad.items())),
+                           location=_loc(report, s, i, i + 1),
+                           expected="".join(sorted(trad.values())), actual="".join(sorted(trad)),
+                           quote=s.quote(), details={"kind": "traditional", "chars": trad}))
     hw = [(s, m) for s in sentences(report) for m in T.half_width_punct(report.text[s.start:s.end])]
     if hw:
         s0, m0 = hw[0]
-        out.append(Finding("TEXT-TYPO", "info", f"中文句中使用半角标点 {len(hw)} 处（如“{m0.group(0)}”）",
-                           {"section": s0.section, "line": report.document.line_of(s0.start + m0.start()),
-                            "span": (s0.start + m0.start(), s0.start + m0.end())}, "，", m0.group(0),
-                           s0.quote(), {"kind": "half-width", "count": len(hw)}))
+        out.append(Finding(severity="info", message=f"中文句中使用半角标点 {len(hw)} 处（如“{m0.group(0)}”）",
+                           location={"section": s0.section, "line": report.document.line_of(s0.start + m0.start()),
+                            "span": (s0.start + m0.start(), s0.start + m0.end())},
+                           expected="，", actual=m0.group(0), quote=s0.quote(),
+                           details={"kind": "half-width", "count": len(hw)}))
     return out
