@@ -21,11 +21,10 @@ from . import __version__
 from .config import agency_kind, load_config
 from .errors import InputError
 from .findings import SEVERITIES, Finding, severity_rank
-from .model import Report
+from .model import PUBLISHED_SOURCE_LABELS, Report
 from .rules.registry import all_rules
 
 SCHEMA_VERSION = 1
-_SOURCE_CN = {"input": "取自报告", "caller": "调用方提供", "unknown": "未知"}
 TABLE_ORDER = ("table2", "table3", "table4")
 
 
@@ -181,7 +180,7 @@ class AuditResult:
         head = [f"{self.source.get('path')}",
                 f"  {r.agency or '(机关未识别)'} · {r.year or '(年度未识别)'}年 · 格式 {r.format_version}"
                 f" · 发布日期 {self.published or '未知'}"
-                + (f"（{_SOURCE_CN[self.published_source]}）" if self.published else ""),
+                + (f"（{PUBLISHED_SOURCE_LABELS[self.published_source]}）" if self.published else ""),
                 f"  {s['error']} error · {s['warning']} warning · {s['info']} info"
                 f" · {len(self.rules_run)} rules run"]
         lines = [f"{f.severity:<7} {f.rule:<18} {location_text(f.location):<28} {f.message}"

@@ -25,6 +25,16 @@ AMBIGUOUS = "ambiguous"  # more than one reading fits: null, with the readings i
 UNREADABLE = "unreadable"  # a token that is not a number: null
 
 NULL_HOWS = (BLANK, MISSING, AMBIGUOUS, UNREADABLE)
+#: How a cell was read, in the auditor's words (pages) and as one mark (the text form).
+HOW_LABELS = {READ: "读取", ALIGNED: "按右对齐补位读取", RECOVERED: "由粘连数字恢复",
+              BLANK: "空白", MISSING: "缺失（报告无此单元格）", AMBIGUOUS: "有歧义",
+              UNREADABLE: "无法读取"}
+HOW_MARKS = {ALIGNED: "→", RECOVERED: "*", BLANK: "空", MISSING: "缺", AMBIGUOUS: "?",
+             UNREADABLE: "!"}
+
+#: Where the effective publication date came from.
+PUBLISHED_SOURCE_LABELS = {"input": "取自报告文件（页面元数据或正文落款）", "caller": "由调用方提供",
+                           "unknown": "未知"}
 
 
 @dataclass

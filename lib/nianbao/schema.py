@@ -200,3 +200,45 @@ def expected_cells(table: str, fmt: str) -> int:
     if table == "table4":
         return len(T4_ROWS) * len(T4_COLUMNS)
     return t2_cell_count(fmt)
+
+
+# ---------------------------------------------------------------- labels, one home
+#: 表二/表三/表四 as the pages and messages name them.
+TABLE_SHORT = {k: v.split(" ")[0] for k, v in TABLE_NAMES.items()}
+
+
+def short_label(label: str) -> str:
+    """A 表三 label without its printed explanation (（区分处理的…）), for charts and tables."""
+    return label.split("（区分")[0]
+
+
+def _formats(fmt: str | None) -> tuple[str, ...]:
+    return (fmt,) if fmt in (FORMAT_2021, FORMAT_2019) else (FORMAT_2021, FORMAT_2019)
+
+
+def row_label(table: str, row: str, fmt: str | None = None) -> str:
+    """The official label of a row key (of ``fmt``, else of either format); the key if unknown."""
+    if table == "table3":
+        rows = T3_ROWS
+    elif table == "table4":
+        rows = T4_ROWS
+    elif table == "table2":
+        rows = tuple(r for f in _formats(fmt) for r in t2_rows(f))
+    else:
+        return row
+    return next((r.label for r in rows if r.key == row), row)
+
+
+def col_label(table: str, col: str, row: str | None = None, fmt: str | None = None) -> str:
+    """The official label of a column key; for 表二 the column of ``row`` where given."""
+    if table == "table3":
+        cols = T3_COLUMNS
+    elif table == "table4":
+        cols = T4_COLUMNS
+    elif table == "table2":
+        rows = [r for f in _formats(fmt) for r in t2_rows(f)]
+        mine = [r for r in rows if r.key == row]
+        cols = tuple(c for r in (mine or rows) for c in r.columns)
+    else:
+        return col
+    return next((c.label for c in cols if c.key == col), col)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import unicodedata
 
 from . import schema
-from .model import ALIGNED, AMBIGUOUS, BLANK, MISSING, READ, RECOVERED, UNREADABLE, Report, Table
+from .model import HOW_MARKS, NULL_HOWS, Report, Table
 
-MARK = {READ: "", ALIGNED: "→", RECOVERED: "*", BLANK: "", MISSING: "", AMBIGUOUS: "", UNREADABLE: ""}
-NULL_TEXT = {BLANK: "空", MISSING: "缺", AMBIGUOUS: "?", UNREADABLE: "!"}
+MARK = {k: v for k, v in HOW_MARKS.items() if k not in NULL_HOWS}  # after a value
+NULL_TEXT = {k: HOW_MARKS[k] for k in NULL_HOWS}  # instead of a value
 LEGEND = "图例：* 由连写数字恢复  → 右对齐/按顺序放置  空 空白（不计为0）  缺 报告中没有  ? 多种读法，未取值  ! 无法识别"
 _CN = "一二三四五六七八九十"
 

@@ -12,36 +12,16 @@ from .. import schema
 from ..findings import Finding
 from ..model import ALIGNED, RECOVERED, UNREADABLE, Cell, Report, Table
 
-TABLE_CN = {"table2": "表二", "table3": "表三", "table4": "表四"}
-
-
-def _labels(table: str) -> tuple[dict, dict]:
-    if table == "table3":
-        return ({r.key: r.label for r in schema.T3_ROWS}, {c.key: c.label for c in schema.T3_COLUMNS})
-    if table == "table4":
-        return ({r.key: r.label for r in schema.T4_ROWS}, {c.key: c.label for c in schema.T4_COLUMNS})
-    rows, cols = {}, {}
-    for fmt in (schema.FORMAT_2021, schema.FORMAT_2019):
-        for r in schema.t2_rows(fmt):
-            rows.setdefault(r.key, r.label)
-            for c in r.columns:
-                cols.setdefault(c.key, c.label)
-    return rows, cols
-
-
-_ROW_CN: dict[str, dict] = {}
-_COL_CN: dict[str, dict] = {}
-for _t in TABLE_CN:
-    _ROW_CN[_t], _COL_CN[_t] = _labels(_t)
+TABLE_CN = schema.TABLE_SHORT
 
 
 def row_cn(table: str, row: str) -> str:
-    """The official Chinese label of a row key (short form for messages)."""
-    return _ROW_CN[table].get(row, row)
+    """The official Chinese label of a row key (for messages)."""
+    return schema.row_label(table, row)
 
 
 def col_cn(table: str, col: str) -> str:
-    return _COL_CN[table].get(col, col)
+    return schema.col_label(table, col)
 
 
 def row_line(t: Table, row: str) -> int | None:

@@ -11,11 +11,10 @@ import datetime as dt
 import re
 
 from ..findings import Finding
+from ..model import PUBLISHED_SOURCE_LABELS
 from .registry import rule
 
 _TITLE_YEAR = re.compile(r"(20\d{2})\s*年(?:度)?")
-_SOURCE_CN = {"input": "取自报告文件（页面元数据或正文落款）", "caller": "由调用方提供（--published）",
-              "unknown": "未知"}
 
 
 def title_year(report) -> int | None:
@@ -94,7 +93,7 @@ def meta_deadline(report, ctx):
                       details={"deadline": due.isoformat(), "agency_kind": kind,
                              "published_source": ctx.published_source})
         return
-    src = _SOURCE_CN.get(ctx.published_source, ctx.published_source)
+    src = PUBLISHED_SOURCE_LABELS.get(ctx.published_source, ctx.published_source)
     details = {"deadline": due.isoformat(), "agency_kind": kind, "kind_basis": why,
                "published_source": ctx.published_source}
     if ctx.published > due:
