@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from nianbao import batch  # noqa: E402
-from nianbao.kernel import AUDIT_NOTEBOOK, kernel_name  # noqa: E402
-from nianbao.site import write_atomic  # noqa: E402
+from nianbao.batch.kernels import kernel_name
+from nianbao.notebooks import AUDIT_NOTEBOOK  # noqa: E402
+from nianbao.atomic import write_atomic  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks-batch.md"
 BIN = Path(sys.executable).parent
@@ -61,8 +62,8 @@ class MemorySampler:
             parent = " ".join(pp.cmdline()) if pp else ""
         except self.psutil.Error:
             return None
-        if "nianbao.kernel_fork" in cmd:
-            return "kernel" if "nianbao.kernel_fork" in parent else "zygote"
+        if "nianbao.batch.zygote" in cmd:
+            return "kernel" if "nianbao.batch.zygote" in parent else "zygote"
         if "ipykernel_launcher" in cmd:
             return "kernel"
         if "multiprocessing" in cmd:
@@ -115,7 +116,7 @@ def floor(repeat: int, tmp: Path) -> float:
 def zygote_preload(repeat: int = 3) -> float:
     """Seconds from starting the kernel zygote to its socket accepting forks (its preload): the
     start-up every forked run pays before its first report can start, whatever the jobs."""
-    from nianbao.kernel_fork import start_zygote, stop_zygote
+    from nianbao.batch.zygote import start_zygote, stop_zygote
 
     times = []
     for _ in range(repeat):
@@ -271,7 +272,7 @@ copy-on-write, so the tree total counts shared pages more than once.)
   IOPub until 0.2 s pass with no message. The batch's kernel client does not wait for either
   (see below){", so a report — even with the audit notebook's own work — costs less than the floor" if mem1["median_report"] < fl else ""}. The audit notebook also parses and audits the report, draws two charts (about
   0.07 s each) and is exported to HTML.
-- The zygote (`nianbao.kernel_fork`) removes the repeated imports: each kernel is forked from
+- The zygote (`nianbao.batch.zygote`) removes the repeated imports: each kernel is forked from
   one process per batch that imported ipykernel, pandas, matplotlib, the readers and rules once.
 - The naive loop pays two fresh Python processes per report (papermill, nbconvert), each
   importing its stack and nbconvert's templates, plus a kernel that imports everything, and

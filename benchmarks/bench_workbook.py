@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def render_all(result) -> int:
-    from nianbao import views as nb
+    from nianbao import workbook as nb
 
     parts = [nb.header(result), nb.summary(result), nb.findings_table(result),
              nb.evidence(result), nb.table(result, "table2"), nb.table(result, "table3"),
@@ -57,8 +57,9 @@ def bench_views(files: list[Path]) -> tuple[list[float], list[str], int]:
 
 
 def bench_notebook(sample: Path, runs: int) -> tuple[list[float], list[float]]:
-    from nianbao.export import export_html
-    from nianbao.kernel import AUDIT_NOTEBOOK, execute_notebook
+    from nianbao.batch.kernels import execute_notebook
+    from nianbao.notebooks import AUDIT_NOTEBOOK
+    from nianbao.site.export import export_html
 
     run_t, export_t = [], []
     with tempfile.TemporaryDirectory() as tmp:

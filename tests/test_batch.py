@@ -21,7 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import batch, site
+from nianbao import atomic, batch, batchfolder
+from nianbao.site import findings_table
+
+
+def escape(text: str) -> str:
+    """Text as the pages escape it (Jinja's autoescape writes quotes as numeric references)."""
+    from markupsafe import escape as _escape
+
+    return str(_escape(text))
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -207,9 +215,9 @@ def test_garbage_is_failed_with_one_line_reason(run):
         assert rec["status"] == "failed"
         assert "\n" not in rec["error"] and name in rec["error"] and word in rec["error"]
         assert "Traceback" not in rec["error"]
-        assert site.e(rec["error"].split(": ", 1)[1]) in index  # shown without the folder
+        assert escape(rec["error"].split(": ", 1)[1]) in index  # shown without the folder
         page = (run["out"] / rec["outputs"]["html"]).read_text(encoding="utf-8")
-        assert site.e(rec["error"]) in page
+        assert escape(rec["error"]) in page
         nb = json.loads((run["out"] / rec["outputs"]["ipynb"]).read_text(encoding="utf-8"))
         assert nb["metadata"]["nianbao"]["errors"] == [rec["error"]]
         assert "json" not in rec["outputs"]
@@ -235,7 +243,7 @@ def test_manifest_records_what_produced_each_result(run):
     assert data["run"]["tool_version"] and len(data["run"]["config_hash"]) == 64
     assert data["run"]["config"]["deadlines"]  # the effective configuration itself
     for rec in data["reports"]:
-        assert rec["status"] in site.STATUSES
+        assert rec["status"] in batchfolder.STATUSES
         assert rec["duration"] > 0
         assert rec["sha256"] == run["before"][rec["file"]]
         assert set(rec["parameters"]) >= {"report_path", "published", "config_path",
@@ -251,7 +259,7 @@ def test_findings_csv(run):
     m = manifest(run["out"])
     expected = sum(sum(r["summary"].values()) for r in m.values() if r["summary"])
     assert len(rows) == expected > 0
-    assert set(site.CSV_COLUMNS) == set(rows[0])
+    assert set(findings_table.CSV_COLUMNS) == set(rows[0])
     hostile_rows = [r for r in rows if r["file"] == HOSTILE_FILE]
     for r in hostile_rows:  # report text never becomes a spreadsheet formula
         assert not r["agency"].startswith(("=", "+", "-", "@"))
@@ -273,7 +281,7 @@ def test_index_escapes_report_text(run):
     assert '<html lang="zh">' in index and '<meta charset="utf-8">' in index
     m = manifest(run["out"])
     rec = m[HOSTILE_FILE]
-    assert site.e(HOSTILE_FILE) in index
+    assert escape(HOSTILE_FILE) in index
     page = (run["out"] / rec["outputs"]["html"]).read_text(encoding="utf-8")
     tags = elements(page)  # the report's page: no script, no handler, only inline images
     assert not [t for t, a in tags if t in ("script", "iframe")
@@ -370,21 +378,21 @@ def test_discover_filters_and_limits(tmp_path):
 
 
 def test_spreadsheet_cells_never_become_formulas():
-    assert site._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert site._cell("@SUM") == "'@SUM" and site._cell(-3) == -3
-    assert site._cell({"a": 1}) == '{"a": 1}'
+    assert findings_table._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert findings_table._cell("@SUM") == "'@SUM" and findings_table._cell(-3) == -3
+    assert findings_table._cell({"a": 1}) == '{"a": 1}'
 
 
 def test_write_atomic_leaves_old_file_on_failure(tmp_path):
     target = tmp_path / "x.json"
-    site.write_atomic(target, "old")
+    atomic.write_atomic(target, "old")
 
     class Boom(str):
         def encode(self, *a):
             raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        site.write_atomic(target, Boom("new"))
+        atomic.write_atomic(target, Boom("new"))
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["x.json"]
 
 

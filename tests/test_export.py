@@ -11,9 +11,9 @@ import pytest
 from lxml import html as lhtml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from nianbao import views
-from nianbao.export import ExportError, export_html, external_resources
-from nianbao.kernel import kernel_name
+from nianbao import workbook as views
+from nianbao.site.export import ExportError, export_html, external_resources
+from nianbao.batch.kernels import kernel_name
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a>'
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import ast
 import json
 import shutil
-from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 from lxml import html as lhtml
 
-from nianbao.export import export_html, external_resources
-from nianbao.kernel import AUDIT_NOTEBOOK, BATCH_NOTEBOOK, NOTEBOOK_DIR, execute_notebook
+from conftest import ROOT
+from nianbao.batch.kernels import execute_notebook
+from nianbao.notebooks import AUDIT_NOTEBOOK, BATCH_NOTEBOOK
+from nianbao.site.export import export_html, external_resources
 
 NOTEBOOKS = [AUDIT_NOTEBOOK, BATCH_NOTEBOOK]
 PARAMETERS = {AUDIT_NOTEBOOK: {"report_path", "published", "config_path", "result_path"},
@@ -58,7 +59,17 @@ def test_default_report_exists():
                if "parameters" in c.metadata.get("tags", []))
     default = ast.literal_eval(next(s.value for s in ast.parse(src).body
                                     if s.targets[0].id == "report_path"))
-    assert (NOTEBOOK_DIR / default).is_file()
+    assert (ROOT / "notebooks" / default).is_file()
+
+
+def test_repository_notebooks_are_the_package_notebooks():
+    """notebooks/ (what an auditor opens) is written from the package's notebooks (the ones an
+    installed nianbao runs) by scripts/sync_notebooks.py; the two never differ."""
+    from nianbao.notebooks import NOTEBOOK_FILES, path
+
+    for name in NOTEBOOK_FILES:
+        assert (ROOT / "notebooks" / name).read_bytes() == path(name).read_bytes(), \
+            f"notebooks/{name} differs: run scripts/sync_notebooks.py"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -80,7 +91,7 @@ def test_cells_are_thin(path):
 
 
 # ------------------------------------------------------------------ real runs
-SAMPLE = NOTEBOOK_DIR.parent / "data" / "samples" / "lanxi-science-2021-defects.txt"
+SAMPLE = ROOT / "data" / "samples" / "lanxi-science-2021-defects.txt"
 
 
 @pytest.fixture(scope="module")
@@ -167,4 +178,4 @@ def test_a_hostile_report_shows_its_markup_as_text(tmp_path):
     assert not doc.xpath("//script") and not doc.xpath("//img[@src='x']")
     assert not doc.xpath("//a[starts-with(@href, 'javascript')]")
     assert HOSTILE in doc.text_content()
-    assert "2022-01-20（来源：调用参数 published）" in doc.text_content()
+    assert "2022-01-20（来源：由调用方提供）" in doc.text_content()

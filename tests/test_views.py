@@ -11,9 +11,11 @@ from lxml import html as lhtml
 from matplotlib.figure import Figure
 from reportbuilder import AGENCY, clean_report, set_cell
 
-from nianbao import InputError, charts, fonts, overview, schema, views
+from nianbao import InputError, schema
+from nianbao import workbook as views
+from nianbao.workbook import charts, fonts, overview
 from nianbao.engine import audit
-from nianbao.export import external_resources
+from nianbao.site.export import external_resources
 from nianbao.findings import Finding
 
 HOSTILE_AGENCY = "<script>alert(1)</script>青禾县局"
@@ -107,7 +109,7 @@ def test_table3_marks_failing_null_and_recovered_cells(result):
     ok = _cell(doc, "carried_forward", "research")
     assert ok.get("class") == "nb-v" and ok.text_content() == "0"  # a real zero stays 0
     labels = [th.text_content() for th in doc.xpath("//th[contains(@class,'nb-rl')]")]
-    assert labels == [views.schema_label(r.label) for r in schema.t3_rows("2021")]
+    assert labels == [schema.short_label(r.label) for r in schema.t3_rows("2021")]
 
 
 def test_table2_and_table4_use_official_labels(result):
@@ -243,7 +245,7 @@ def test_a_table_the_report_lacks_is_said_not_drawn():
 
 
 def test_default_result_path_is_the_git_ignored_outputs(monkeypatch, result):
-    from nianbao.kernel import NOTEBOOK_DIR
+    from nianbao.workbook.views import REPO_NOTEBOOKS as NOTEBOOK_DIR
 
     monkeypatch.chdir(NOTEBOOK_DIR)
     assert views.default_result_path(result) == NOTEBOOK_DIR.parent / "outputs" / "synthetic.result.json"

@@ -23,6 +23,7 @@ from .errors import InputError
 from .findings import SEVERITIES, Finding, severity_rank
 from .model import PUBLISHED_SOURCE_LABELS, Report
 from .rules.registry import all_rules
+from .spans import resolve as resolve_spans
 
 SCHEMA_VERSION = 1
 TABLE_ORDER = ("table2", "table3", "table4")
@@ -243,6 +244,7 @@ def audit(path_or_report, published=None, config=None) -> AuditResult:
         run.append(r.id)
         findings.extend(run_rule(r, report, ctx, overrides.get(r.id)))
     findings.sort(key=_sort_key)
+    resolve_spans(findings, report)
     source = {"path": doc.path, "sha256": doc.sha256 or _sha256(doc.path), "format": doc.format}
     return AuditResult(source, report, findings, cfg, run, skipped, pub, pub_src,
                        families=families)

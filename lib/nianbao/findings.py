@@ -39,6 +39,7 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)  # e.g. skipped/recovered cells
     rule: str | None = None  # stamped by the engine
     family: str | None = None  # stamped by the engine
+    evidence_span: tuple[int, int] | None = None  # resolved by the engine (nianbao.spans)
 
     def to_json(self) -> dict:
         d: dict[str, Any] = {"rule": self.rule, "severity": self.severity,
@@ -52,6 +53,8 @@ class Finding:
             d["details"] = self.details
         if self.family:
             d["family"] = self.family
+        if self.evidence_span is not None:
+            d["evidence_span"] = list(self.evidence_span)
         return d
 
     @classmethod
@@ -63,4 +66,5 @@ class Finding:
         return cls(rule=d.get("rule"), severity=d.get("severity"), message=d.get("message", ""),
                    location=loc, expected=d.get("expected"), actual=d.get("actual"),
                    quote=d.get("quote"), details=dict(d.get("details") or {}),
-                   family=d.get("family"))
+                   family=d.get("family"),
+                   evidence_span=tuple(d["evidence_span"]) if d.get("evidence_span") else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from . import schema
-from .model import HOW_MARKS, NULL_HOWS, Report, Table
+from .model import BLANK, HOW_MARKS, NULL_HOWS, READ, Report, Table
 
 MARK = {k: v for k, v in HOW_MARKS.items() if k not in NULL_HOWS}  # after a value
 NULL_TEXT = {k: HOW_MARKS[k] for k in NULL_HOWS}  # instead of a value

@@ -14,17 +14,15 @@ and the output notebook written atomically.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-#: The notebooks, beside the package in the repository checkout.
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-AUDIT_NOTEBOOK = NOTEBOOK_DIR / "audit_report.ipynb"
-BATCH_NOTEBOOK = NOTEBOOK_DIR / "batch_overview.ipynb"
 
 
 def _spec() -> dict:
@@ -91,3 +89,164 @@ def execute_notebook(notebook, output, parameters: dict, *, cwd=None,
         else:
             os.unlink(tmp)
     return output
+
+
+# ---------------------------------------------------------------- the batch's kernels
+
+
+@functools.lru_cache(maxsize=1)
+def project_kernel_client_class():
+    """The kernel client papermill talks through: jupyter_client's ``AsyncKernelClient`` with two
+    waits of its start-up shortened (each was paid once per report, ~0.3 s together):
+
+    - its sockets retry connecting every 10 ms, not zmq's default 100 ms: they are created the
+      moment the kernel is launched, usually before the kernel has bound its ports, and the
+      first retry then came 100 ms later;
+    - ``wait_for_ready`` ends when the kernel has published its "idle" status for the
+      ``kernel_info`` request it answered (the last message it sends for it), instead of
+      draining IOPub until 0.2 s have passed with no message. Nothing is lost either way:
+      papermill keeps only the messages that answer a cell's own request.
+    """
+    import time
+    from queue import Empty
+
+    import zmq
+    import zmq.asyncio
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from traitlets import default
+
+    class ProjectKernelClient(AsyncKernelClient):
+        @default("context")
+        def _context_default(self):
+            self._created_context = True
+            context = zmq.asyncio.Context()
+            context.setsockopt(zmq.RECONNECT_IVL, 10)  # default for the sockets it creates
+            return context
+
+        async def _async_wait_for_ready(self, timeout=None):
+            # as jupyter_client 8's KernelClient._async_wait_for_ready (our parent is always
+            # a KernelManager, so its heartbeat wait does not apply), except for the last wait
+            deadline = time.time() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    msg = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    pass
+                else:
+                    if msg["msg_type"] == "kernel_info_reply":
+                        try:  # IOPub connected? If not, start over
+                            first = await self.iopub_channel.get_msg(timeout=0.2)
+                        except Empty:
+                            pass
+                        else:
+                            self._handle_kernel_info_reply(msg)
+                            break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.time() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+            answered = msg["parent_header"].get("msg_id")
+
+            def last(m) -> bool:
+                return (m["msg_type"] == "status"
+                        and m["content"].get("execution_state") == "idle"
+                        and m["parent_header"].get("msg_id") == answered)
+
+            if last(first):
+                return
+            while True:  # flush IOPub up to that "idle" (0.2 s of silence, as before, ends it)
+                try:
+                    if last(await self.iopub_channel.get_msg(timeout=0.2)):
+                        return
+                except Empty:
+                    return
+
+        wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the name to its own
+
+    return ProjectKernelClient
+
+
+@functools.lru_cache(maxsize=1)
+def kernel_manager_class():
+    """The kernel manager for papermill: the project's kernel (``nianbao.kernel.kernel_name()``,
+    a kernelspec naming this interpreter), started quietly, remembering the kernel's pid so that
+    the per-report watchdog can kill it."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import Type
+
+    class ProjectKernelManager(AsyncKernelManager):
+        client_factory = Type(project_kernel_client_class(), config=True)
+        pids: list[int] | None = None  # set per report: where to record the kernel pid
+        fork: bool = False  # start the kernel from the preloaded zygote (nianbao.batch.zygote)
+
+        async def _async_pre_start_kernel(self, **kw):
+            cmd, kw = await super()._async_pre_start_kernel(**kw)
+            if self.fork:
+                from .zygote import ForkedProvisioner
+
+                self.provisioner.__class__ = ForkedProvisioner  # same state, forked launch
+            return cmd, kw
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            # after killing the kernel (every report) jupyter_client polls for its end every
+            # 0.1 s; it is gone within milliseconds, so poll more often
+            await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+
+        async def start_kernel(self, **kw):
+            # the kernel's console chatter (transport warnings, the interrupt on shutdown)
+            # would garble the progress bar; what matters is in the executed notebook
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_start_kernel(**kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if pid and self.pids is not None:
+                self.pids.append(pid)
+
+    return ProjectKernelManager
+
+
+def _skip_iri_format_check() -> None:
+    """jsonschema (imported by nbformat) imports ``rfc3987_syntax`` when it is installed, only to
+    offer an "iri" format check, and that import builds a Lark grammar: about 1 s of CPU in
+    every process that imports nbformat. Nothing in the batch checks formats (nbformat validates
+    notebooks with a plain ``Draft4Validator``), so the batch's own processes (its workers, and
+    the parent when run from the command line) go without that optional check. A process that
+    has already imported jsonschema is left as it is."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # "import rfc3987_syntax" now fails
+
+
+def warm_worker(fork: bool = False, zygote_address: str | None = None,
+                warm_up_slots=None) -> None:
+    """Pool initializer: import the heavy modules once per worker process, not per report, and
+    say where kernels come from: the batch's zygote (``zygote_address``) or one of its own.
+
+    ``warm_up_slots`` (a semaphore shared by the pool's workers) bounds how many workers import
+    at the same time: the zygote's preload, which every first report waits for, then keeps a core
+    to itself instead of sharing it with every worker's imports."""
+    import contextlib
+    import logging
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # "unknown parameter" chatter
+    _skip_iri_format_check()
+    with warm_up_slots or contextlib.nullcontext():
+        import nbformat  # noqa: F401
+        import papermill  # noqa: F401
+
+        from ..site import export
+
+        export.warm_up()  # nbconvert, the template: built and compiled once per worker
+        kernel_manager_class()
+        from jupyter_client.kernelspec import KernelSpecManager
+
+
+        KernelSpecManager().get_kernel_spec(kernel_name())  # jupyter paths, the kernelspec
+    if fork:
+        from .zygote import use_zygote, zygote
+
+        use_zygote(zygote_address)
+        zygote()
+
+
+# ---------------------------------------------------------------- one report (in a worker)

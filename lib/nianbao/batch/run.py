@@ -1,6 +1,6 @@
 """The batch: run the audit notebook with papermill over a folder of reports.
 
-One report = one fresh kernel executing ``notebooks/audit_report.ipynb`` (so every report has an
+One report = one fresh kernel executing the audit notebook (``nianbao.notebooks``) (so every report has an
 executed notebook as its record, exactly as an auditor would have run it by hand), in parallel on
 a process pool or a Dask cluster. Both go through one ``concurrent.futures`` code path: the Dask
 client's ``get_executor()`` is a ``concurrent.futures`` executor too.
@@ -20,423 +20,20 @@ flight and never leaves a half-written file behind.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import fnmatch
-import functools
-import hashlib
-import json
 import os
-import re
-import subprocess
 import sys
-import threading
 import time
-import unicodedata
 from pathlib import Path
 
-from . import __version__
-from .errors import InputError
-from .site import (FAILED_STATUSES, remove_stale_temp_files, temp_name, write_atomic,
-                   write_failure_page, write_site)
-
-REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".js", ".docx", ".pdf")
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = "manifest.json"
-
-
-# ---------------------------------------------------------------- discovery and ids
-
-
-def discover(input_dir: Path, only: str | None = None, limit: int | None = None) -> list[Path]:
-    """The report files directly in ``input_dir`` (sorted, so ids and order are stable); hidden
-    files and a folder's README are not reports."""
-    if not input_dir.is_dir():
-        raise InputError(input_dir, "not a folder")
-    files = sorted(p for p in input_dir.iterdir()
-                   if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
-                   and not p.name.startswith(".") and p.stem.upper() != "README")
-    if only:
-        files = [p for p in files if fnmatch.fnmatch(p.name, only)]
-    return files[:limit] if limit is not None else files
-
-
-def slug(stem: str) -> str:
-    """An ASCII-safe, stable id for a file stem: the ASCII letters and digits, lower-cased and
-    joined by ``-``; a stem with other characters (Chinese) gets a short hash of the whole stem,
-    so that two Chinese names never collapse to the same id."""
-    ascii_part = unicodedata.normalize("NFKC", stem).encode("ascii", "ignore").decode().lower()
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_part).strip("-")[:60].strip("-")
-    if not stem.isascii() or not s:
-        h = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
-        s = f"{s}-{h}" if s else f"report-{h}"
-    return s
-
-
-def assign_ids(files: list[Path]) -> dict[Path, str]:
-    """Unique ids within the batch: the stem slug; files sharing one (``a.txt``, ``a.pdf``) add
-    their suffix, then a counter."""
-    by_slug: dict[str, list[Path]] = {}
-    for p in files:
-        by_slug.setdefault(slug(p.stem), []).append(p)
-    ids: dict[Path, str] = {}
-    taken: set[str] = set()
-    for s, group in by_slug.items():
-        for p in group:
-            rid = s if len(group) == 1 else f"{s}-{p.suffix.lower().lstrip('.')}"
-            base, n = rid, 2
-            while rid in taken:
-                rid, n = f"{base}-{n}", n + 1
-            taken.add(rid)
-            ids[p] = rid
-    return ids
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def git_commit() -> str | None:
-    """The checkout's commit, for the record (None outside a git checkout)."""
-    if not (ROOT / ".git").exists():
-        return None
-    try:
-        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
-
-
-def canonical_hash(obj) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False,
-                                     default=str).encode("utf-8")).hexdigest()
-
-
-# ---------------------------------------------------------------- the kernel
-
-
-@functools.lru_cache(maxsize=1)
-def project_kernel_client_class():
-    """The kernel client papermill talks through: jupyter_client's ``AsyncKernelClient`` with two
-    waits of its start-up shortened (each was paid once per report, ~0.3 s together):
-
-    - its sockets retry connecting every 10 ms, not zmq's default 100 ms: they are created the
-      moment the kernel is launched, usually before the kernel has bound its ports, and the
-      first retry then came 100 ms later;
-    - ``wait_for_ready`` ends when the kernel has published its "idle" status for the
-      ``kernel_info`` request it answered (the last message it sends for it), instead of
-      draining IOPub until 0.2 s have passed with no message. Nothing is lost either way:
-      papermill keeps only the messages that answer a cell's own request.
-    """
-    import time
-    from queue import Empty
-
-    import zmq
-    import zmq.asyncio
-    from jupyter_client.asynchronous import AsyncKernelClient
-    from traitlets import default
-
-    class ProjectKernelClient(AsyncKernelClient):
-        @default("context")
-        def _context_default(self):
-            self._created_context = True
-            context = zmq.asyncio.Context()
-            context.setsockopt(zmq.RECONNECT_IVL, 10)  # default for the sockets it creates
-            return context
-
-        async def _async_wait_for_ready(self, timeout=None):
-            # as jupyter_client 8's KernelClient._async_wait_for_ready (our parent is always
-            # a KernelManager, so its heartbeat wait does not apply), except for the last wait
-            deadline = time.time() + (float("inf") if timeout is None else timeout)
-            while True:
-                self.kernel_info()
-                try:
-                    msg = await self.shell_channel.get_msg(timeout=1)
-                except Empty:
-                    pass
-                else:
-                    if msg["msg_type"] == "kernel_info_reply":
-                        try:  # IOPub connected? If not, start over
-                            first = await self.iopub_channel.get_msg(timeout=0.2)
-                        except Empty:
-                            pass
-                        else:
-                            self._handle_kernel_info_reply(msg)
-                            break
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.time() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-            answered = msg["parent_header"].get("msg_id")
-
-            def last(m) -> bool:
-                return (m["msg_type"] == "status"
-                        and m["content"].get("execution_state") == "idle"
-                        and m["parent_header"].get("msg_id") == answered)
-
-            if last(first):
-                return
-            while True:  # flush IOPub up to that "idle" (0.2 s of silence, as before, ends it)
-                try:
-                    if last(await self.iopub_channel.get_msg(timeout=0.2)):
-                        return
-                except Empty:
-                    return
-
-        wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the name to its own
-
-    return ProjectKernelClient
-
-
-@functools.lru_cache(maxsize=1)
-def kernel_manager_class():
-    """The kernel manager for papermill: the project's kernel (``nianbao.kernel.kernel_name()``,
-    a kernelspec naming this interpreter), started quietly, remembering the kernel's pid so that
-    the per-report watchdog can kill it."""
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import Type
-
-    class ProjectKernelManager(AsyncKernelManager):
-        client_factory = Type(project_kernel_client_class(), config=True)
-        pids: list[int] | None = None  # set per report: where to record the kernel pid
-        fork: bool = False  # start the kernel from the preloaded zygote (nianbao.kernel_fork)
-
-        async def _async_pre_start_kernel(self, **kw):
-            cmd, kw = await super()._async_pre_start_kernel(**kw)
-            if self.fork:
-                from .kernel_fork import ForkedProvisioner
-
-                self.provisioner.__class__ = ForkedProvisioner  # same state, forked launch
-            return cmd, kw
-
-        async def _async_wait(self, pollinterval: float = 0.1) -> None:
-            # after killing the kernel (every report) jupyter_client polls for its end every
-            # 0.1 s; it is gone within milliseconds, so poll more often
-            await super()._async_wait(pollinterval=min(pollinterval, 0.005))
-
-        async def start_kernel(self, **kw):
-            # the kernel's console chatter (transport warnings, the interrupt on shutdown)
-            # would garble the progress bar; what matters is in the executed notebook
-            kw.setdefault("stdout", subprocess.DEVNULL)
-            kw.setdefault("stderr", subprocess.DEVNULL)
-            await super()._async_start_kernel(**kw)
-            pid = getattr(self.provisioner, "pid", None)
-            if pid and self.pids is not None:
-                self.pids.append(pid)
-
-    return ProjectKernelManager
-
-
-def _skip_iri_format_check() -> None:
-    """jsonschema (imported by nbformat) imports ``rfc3987_syntax`` when it is installed, only to
-    offer an "iri" format check, and that import builds a Lark grammar: about 1 s of CPU in
-    every process that imports nbformat. Nothing in the batch checks formats (nbformat validates
-    notebooks with a plain ``Draft4Validator``), so the batch's own processes (its workers, and
-    the parent when run from the command line) go without that optional check. A process that
-    has already imported jsonschema is left as it is."""
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # "import rfc3987_syntax" now fails
-
-
-def warm_worker(fork: bool = False, zygote_address: str | None = None,
-                warm_up_slots=None) -> None:
-    """Pool initializer: import the heavy modules once per worker process, not per report, and
-    say where kernels come from: the batch's zygote (``zygote_address``) or one of its own.
-
-    ``warm_up_slots`` (a semaphore shared by the pool's workers) bounds how many workers import
-    at the same time: the zygote's preload, which every first report waits for, then keeps a core
-    to itself instead of sharing it with every worker's imports."""
-    import contextlib
-    import logging
-
-    logging.getLogger("papermill").setLevel(logging.ERROR)  # "unknown parameter" chatter
-    _skip_iri_format_check()
-    with warm_up_slots or contextlib.nullcontext():
-        import nbformat  # noqa: F401
-        import papermill  # noqa: F401
-
-        from . import export
-
-        export.warm_up()  # nbconvert, the template: built and compiled once per worker
-        kernel_manager_class()
-        from jupyter_client.kernelspec import KernelSpecManager
-
-        from .kernel import kernel_name
-
-        KernelSpecManager().get_kernel_spec(kernel_name())  # jupyter paths, the kernelspec
-    if fork:
-        from .kernel_fork import use_zygote, zygote
-
-        use_zygote(zygote_address)
-        zygote()
-
-
-# ---------------------------------------------------------------- one report (in a worker)
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(text)).strip()
-    line = text.splitlines()[0] if text else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def _error_reason(exc: BaseException) -> tuple[str, str]:
-    """(status, one-line reason) for an exception raised while executing a report."""
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        if exc.ename == "InputError":  # the reason users see: "path: what is wrong"
-            return "failed", _one_line(exc.evalue)
-        return "failed", _one_line(f"{exc.ename}: {exc.evalue}")
-    name = type(exc).__name__
-    if isinstance(exc, TimeoutError) or name == "CellTimeoutError":
-        return "timeout", _one_line(f"timed out: {exc}")
-    return "failed", _one_line(f"{name}: {exc}")
-
-
-def execute(notebook, output: Path, parameters: dict, cwd: Path, timeout: int,
-            fork: bool = False) -> None:
-    """papermill in the project's kernel, with two timeouts: papermill's per cell, and a
-    watchdog that kills the kernel when the whole notebook exceeds ``timeout`` (raises
-    ``TimeoutError`` then), so one stuck report cannot hold a worker for ever."""
-    import papermill as pm
-
-    from .kernel import kernel_name
-
-    pids: list[int] = []
-    km = type("WatchedKernelManager", (kernel_manager_class(),), {"pids": pids, "fork": fork})
-    timed_out = threading.Event()
-
-    def kill_kernel():
-        timed_out.set()
-        for pid in pids:
-            try:
-                os.kill(pid, 9)
-            except OSError:
-                pass
-
-    watchdog = threading.Timer(timeout, kill_kernel)
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
-                            kernel_name=kernel_name(), language="python", progress_bar=False,
-                            request_save_on_cell_execute=False, cwd=str(cwd),
-                            execution_timeout=timeout, start_timeout=120,
-                            kernel_manager_class=km,
-                            extra_arguments=["--HistoryManager.enabled=False"],
-                            shutdown_kernel="immediate")
-    except Exception:
-        if timed_out.is_set():
-            raise TimeoutError(f"timed out after {timeout} s") from None
-        raise
-    finally:
-        watchdog.cancel()
-
-
-def run_report(task: dict) -> dict:
-    """Execute the audit notebook for one report; write its notebook, HTML page and JSON.
-
-    Never raises for a bad report: the record says ``failed``/``timeout`` with a one-line reason
-    (the notebook raises ``InputError``; papermill wraps it; we keep its message). The executed
-    notebook is kept in every case, with ``metadata.nianbao`` saying what produced it.
-    """
-    import nbformat
-
-    from .export import export_html
-
-    t0 = time.monotonic()
-    rdir = Path(task["out_dir"]) / task["id"]
-    rdir.mkdir(parents=True, exist_ok=True)
-    final = {"ipynb": rdir / "audit.ipynb", "html": rdir / "audit.html",
-             "json": rdir / "result.json"}
-    # the notebook writes result.json itself, atomically, at its final path (the page shows
-    # that path); the executed notebook goes through a temporary name here, the page through
-    # export_html, which writes atomically too
-    tmp = {"ipynb": temp_name(final["ipynb"])}
-    # the notebook's convention: "" for "not given"
-    params = {"report_path": task["input"], "published": task.get("published") or "",
-              "config_path": task.get("config_path") or "", "result_path": str(final["json"])}
-    params_record = params
-    status, error, summary = "ok", None, None
-    try:
-        try:
-            execute(task["notebook"], tmp["ipynb"], params, rdir, task["timeout"],
-                    fork=task.get("fork", False))
-        except Exception as exc:  # noqa: BLE001  (a bad report must never stop the others)
-            status, error = _error_reason(exc)
-        if status == "ok":
-            try:
-                summary = json.loads(final["json"].read_text(encoding="utf-8")).get("summary") or {}
-            except (OSError, ValueError) as exc:
-                status, error = "failed", _one_line(f"the notebook wrote no result: {exc}")
-        if status == "ok" and (summary.get("error") or summary.get("warning")):
-            status = "findings"
-        nb = None
-        if tmp["ipynb"].exists():
-            nb = nbformat.read(str(tmp["ipynb"]), as_version=4)
-            nb.metadata["nianbao"] = {
-                "tool_version": task["tool_version"], "git_commit": task.get("git_commit"),
-                "input_sha256": task["sha256"], "config_hash": task["config_hash"],
-                "parameters": params_record, "status": status, "errors": [error] if error else []}
-            nb.metadata.setdefault("papermill", {})["output_path"] = str(final["ipynb"])
-            nb.metadata["papermill"]["parameters"] = params_record
-            write_atomic(final["ipynb"], nbformat.writes(nb))
-        else:
-            final["ipynb"].unlink(missing_ok=True)
-        if status not in FAILED_STATUSES:
-            try:
-                export_html(final["ipynb"], final["html"], title=f"{task['file']} — 审计",
-                            back_link="../index.html")
-            except Exception as exc:  # noqa: BLE001  (e.g. ExportError: the page would leak)
-                status, error = "failed", _one_line(f"HTML export: {type(exc).__name__}: {exc}")
-        if status in FAILED_STATUSES:
-            final["json"].unlink(missing_ok=True)
-            write_failure_page(final["html"], task, status, error, nb)
-    finally:
-        for p in tmp.values():
-            p.unlink(missing_ok=True)
-    outputs = {k: f"{task['id']}/{v.name}" for k, v in final.items() if v.exists()}
-    return {"id": task["id"], "file": task["file"], "input": task["input"], "status": status,
-            "error": error, "summary": summary, "duration": round(time.monotonic() - t0, 3),
-            "sha256": task["sha256"], "config_hash": task["config_hash"],
-            "tool": task["tool"], "tool_version": task["tool_version"],
-            "git_commit": task.get("git_commit"), "timeout": task["timeout"],
-            "parameters": params_record, "outputs": outputs}
-
-
-# ---------------------------------------------------------------- the run (in the parent)
-
-
-def _load_manifest(out_dir: Path) -> tuple[dict, dict]:
-    """(records by id, run info) of the previous run; empty when there is none."""
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return ({r["id"]: r for r in data.get("reports", []) if isinstance(r, dict) and "id" in r},
-                data.get("run") or {})
-    except (OSError, ValueError, AttributeError, TypeError):
-        return {}, {}
-
-
-def _up_to_date(prev: dict | None, task: dict, out_dir: Path) -> bool:
-    """Unchanged input, configuration and tool, outputs present; a timed-out report is retried
-    when the timeout has been raised since."""
-    if not prev or prev.get("input") != task["input"]:
-        return False
-    if any(prev.get(k) != task[k] for k in ("sha256", "config_hash", "tool")):
-        return False
-    if prev.get("status") == "timeout" and task["timeout"] > (prev.get("timeout") or 0):
-        return False
-    return _has_outputs(prev, out_dir)
-
-
-def _has_outputs(rec: dict, out_dir: Path) -> bool:
-    outs = rec.get("outputs") or {}
-    need = ("html",) if rec.get("status") in FAILED_STATUSES else ("ipynb", "html", "json")
-    return all(k in outs and (out_dir / outs[k]).is_file() for k in need)
+from .. import __version__
+from ..atomic import remove_stale_temp_files, temp_name, write_atomic
+from ..batchfolder import FAILED_STATUSES, MANIFEST
+from ..errors import InputError
+from ..site.index import write_site
+from .execute import _error_reason, _one_line, execute, run_report
+from .kernels import _skip_iri_format_check, warm_worker
+from .manifest import _dumps, _has_outputs, _load_manifest, _up_to_date, summary_text
+from .tasks import assign_ids, canonical_hash, discover, git_commit, sha256_file
 
 
 def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool,
@@ -490,13 +87,13 @@ def run_overview(out_dir: Path, timeout: int, zygote_address: str | None = None)
     """Execute the batch overview notebook on OUT_DIR and export ``overview.html``; returns the
     reason when it cannot (the index then says so instead of linking to a missing page). With a
     zygote address, its kernel is forked from the batch's zygote like the reports'."""
-    from .kernel import BATCH_NOTEBOOK
+    from ..notebooks import BATCH_NOTEBOOK
 
     if not BATCH_NOTEBOOK.is_file():
-        return "notebooks/batch_overview.ipynb is missing"
+        return f"{BATCH_NOTEBOOK} is missing"
     import papermill as pm
 
-    from .export import export_html
+    from ..site.export import export_html
 
     names = pm.inspect_notebook(str(BATCH_NOTEBOOK))
     name = next((n for n in names if "dir" in n or "out" in n), None)
@@ -504,7 +101,7 @@ def run_overview(out_dir: Path, timeout: int, zygote_address: str | None = None)
     tmp = temp_name(final)
     try:
         if zygote_address:
-            from .kernel_fork import use_zygote
+            from .zygote import use_zygote
 
             use_zygote(zygote_address)
         execute(BATCH_NOTEBOOK, tmp, {name: str(out_dir)} if name else {}, out_dir, timeout,
@@ -525,10 +122,10 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
               progress: bool = True, notebook: str | Path | None = None,
               overview: bool = True, fork_kernels: bool = True) -> dict:
     """Audit every report in ``input_dir`` into ``out_dir``; returns the manifest (a dict)."""
-    from .config import load_config
+    from ..config import load_config
 
     input_dir, out_dir = Path(input_dir).resolve(), Path(out_dir).resolve()
-    from .kernel import AUDIT_NOTEBOOK
+    from ..notebooks import AUDIT_NOTEBOOK
 
     notebook = Path(notebook or AUDIT_NOTEBOOK).resolve()
     if not notebook.is_file():
@@ -575,7 +172,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
     jobs = jobs or os.cpu_count() or 1
     zyg = None
     if tasks and fork_kernels and hasattr(os, "fork"):
-        from .kernel_fork import start_zygote
+        from .zygote import start_zygote
 
         zyg = start_zygote()  # first, so that it preloads while the workers start
     address = zyg[1] if zyg else None
@@ -594,13 +191,13 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
             overview_error = run_overview(out_dir, timeout, address)
     finally:
         if zyg:
-            from .kernel_fork import stop_zygote
+            from .zygote import stop_zygote
 
             stop_zygote(*zyg)
     run_info["overview_error"] = overview_error
     data = manifest(True)
-    write_site(out_dir, data, overview=overview_error is None)
     write_atomic(out_dir / MANIFEST, _dumps(data))
+    write_site(out_dir, overview=overview_error is None)  # from the manifest just written
     return data
 
 
@@ -643,35 +240,6 @@ def _size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
-
-
-def _dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n"
-
-
-def summary_text(data: dict, out_dir: Path) -> str:
-    """The one screen shown at the end: counts by status, failures with their reasons, paths."""
-    reports = data["reports"]
-    if not reports:
-        return (f"nianbao batch: no report files ({' '.join(REPORT_SUFFIXES)}) in "
-                f"{data['run']['input_dir']}\nindex: {out_dir / 'index.html'}")
-    counts: dict[str, int] = {}
-    for r in reports:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    skipped = sum(1 for r in reports if r.get("skipped"))
-    lines = [f"nianbao batch: {len(reports)} reports — "
-             + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "findings", "failed",
-                                                               "timeout"))
-             + (f" ({skipped} up to date, not rerun)" if skipped else "")]
-    bad = [r for r in reports if r["status"] in FAILED_STATUSES]
-    for r in bad[:15]:
-        lines.append(f"  {r['status']:<7} {r['id']}: {r.get('error')}")
-    if len(bad) > 15:
-        lines.append(f"  … and {len(bad) - 15} more (see manifest.json)")
-    if data["run"].get("overview_error") not in (None, "not requested"):
-        lines.append(f"  overview not written: {data['run']['overview_error']}")
-    lines.append(f"index: {out_dir / 'index.html'}")
-    return "\n".join(lines)
 
 
 def run_batch_cli(args) -> int:

@@ -46,12 +46,13 @@ from jupyter_client.provisioning import LocalProvisioner
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "psutil", "pdb",
            "IPython", "numpy", "pandas",
            "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib_inline",
-           "nianbao.views", "nianbao.engine", "nianbao.parsing", "nianbao.readers",
+           "nianbao.workbook", "nianbao.workbook.views", "nianbao.engine", "nianbao.parsing",
+           "nianbao.readers",
            "nianbao.readers.dispatch", "nianbao.readers.text", "nianbao.readers.encoding",
            "nianbao.readers.html", "nianbao.readers.mhtml", "nianbao.readers.script",
            "nianbao.readers.docx", "nianbao.readers.pdf", "pdfplumber", "docx",
-           "charset_normalizer", "opencc", "ahocorasick", "nianbao.site", "nianbao.kernel",
-           "nianbao.prose.typos", "nianbao.prose.places", "nianbao.overview", "nianbao.rules")
+           "charset_normalizer", "opencc", "ahocorasick", "nianbao.atomic", "nianbao.batch.kernels",
+           "nianbao.prose.typos", "nianbao.prose.places", "nianbao.workbook.overview", "nianbao.rules")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets
 _FOLDER_PREFIX = "nianbao-zygote-"
 
@@ -143,7 +144,7 @@ def _serve(listener: socket.socket) -> None:
 
 
 def main() -> None:
-    """``python -m nianbao.kernel_fork SOCKET``: preload, listen, fork kernels on request."""
+    """``python -m nianbao.batch.zygote SOCKET``: preload, listen, fork kernels on request."""
     path = sys.argv[1]
     _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -174,7 +175,7 @@ def start_zygote() -> tuple[subprocess.Popen, str]:
     folder = tempfile.mkdtemp(prefix=_FOLDER_PREFIX)
     path = os.path.join(folder, "sock")
     env = {**os.environ, "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND)}
-    proc = subprocess.Popen([sys.executable, "-m", "nianbao.kernel_fork", path],
+    proc = subprocess.Popen([sys.executable, "-m", "nianbao.batch.zygote", path],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=env)
     return proc, path

@@ -24,7 +24,7 @@ config_path = ""
 result_path = ""
 
 # %%
-from nianbao import views as nb
+from nianbao import workbook as nb
 
 # %%
 result = nb.load(report_path, published, config_path)

@@ -16,10 +16,10 @@
 # 一批年度报告的审核结果概览。参数 `batch_dir` 是 `python -m nianbao batch` 的输出目录（含 `manifest.json` 与每份报告的 `result.json`）。
 
 # %% tags=["parameters"]
-batch_dir = "../outputs/batch"
+batch_dir = "../outputs/samples"
 
 # %%
-from nianbao import overview as ov
+from nianbao.workbook import overview as ov
 
 # %%
 batch = ov.load_batch(batch_dir)

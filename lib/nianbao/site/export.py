@@ -10,8 +10,9 @@ would be a bug in the template or a view, and must not pass silently.
 
 Interface for ``nianbao.batch``::
 
-    from nianbao.kernel import execute_notebook, AUDIT_NOTEBOOK, kernel_name
-    from nianbao.export import export_html
+    from nianbao.batch.kernels import execute_notebook, kernel_name
+    from nianbao.notebooks import AUDIT_NOTEBOOK
+    from nianbao.site.export import export_html
     execute_notebook(AUDIT_NOTEBOOK, out / "audit.ipynb",
                      {"report_path": str(src.resolve()), "published": "", "config_path": "",
                       "result_path": str((out / "result.json").resolve())})
@@ -30,14 +31,13 @@ import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import __version__
-from .kernel import kernel_name  # noqa: F401  (re-exported: the batch asks export for the kernel)
-from .site import write_atomic
+from .. import __version__
+from ..atomic import write_atomic
 
 TEMPLATES = Path(__file__).parent / "templates"
-#: ``views.CSS_PATH``: read here directly, so that exporting (in a batch worker) does not import
-#: ``nianbao.views`` and with it matplotlib and pandas, which only the kernels need.
-WORKBOOK_CSS = TEMPLATES / "workbook.css"
+#: ``workbook.views.CSS_PATH``: read here directly, so that exporting (in a batch worker) does not
+#: import ``nianbao.workbook`` and with it matplotlib and pandas, which only the kernels need.
+WORKBOOK_CSS = Path(__file__).parents[1] / "workbook" / "workbook.css"
 NOTEBOOK_ONLY = "notebook-only"  # cell tag: shown in JupyterLab, left out of the page
 PAGE_CSS = TEMPLATES / "page.css"
 

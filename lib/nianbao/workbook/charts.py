@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from . import fonts, schema
+from .. import schema
+from ..findings import SEVERITY_LABELS
+from . import fonts
 
 # One colour per outcome group, so the same group looks the same in every report.
 PALETTE = ["#2e7d32", "#81c784", "#c62828", "#ef6c00", "#6a1b9a", "#546e7a", "#1565c0"]
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass
@@ -81,10 +82,6 @@ def _sum(table, rows, col: str) -> tuple[float, list[str]]:
     return total, nulls
 
 
-def _short(label: str) -> str:
-    return label.split("（区分")[0]
-
-
 def outcome_groups(fmt: str) -> list[tuple[str, list[str]]]:
     """表三 三、本年度办理结果 as its six printed groups: (label, leaf row keys)."""
     leaves = schema.T3_LEAVES[schema.FORMAT_2019 if fmt == schema.FORMAT_2019
@@ -94,7 +91,7 @@ def outcome_groups(fmt: str) -> list[tuple[str, list[str]]]:
         if row.key not in leaves:
             continue
         name = row.label if row.group == "三、本年度办理结果" else row.group
-        groups.setdefault(_short(name), []).append(row.key)
+        groups.setdefault(schema.short_label(name), []).append(row.key)
     return list(groups.items())
 
 

@@ -1,28 +1,23 @@
-"""The batch at a glance: load a batch output folder into DataFrames and display them.
+"""The batch at a glance: a batch output folder as DataFrames, and the overview notebook's cells.
 
-``load_batch(batch_dir)`` is the aggregation (tested on its own); the other functions are the
-cells of ``notebooks/batch_overview.ipynb``. The folder is what ``nianbao.batch`` writes:
-``manifest.json`` whose ``reports`` list has, per report, ``file``, ``status`` (ok, findings,
-failed, timeout), ``error`` (the one-line reason) and ``outputs`` (``json``, ``html`` paths
-relative to the batch folder), and one result JSON per report (schema.md). Without a manifest,
-every ``**/result.json`` and ``**/*.result.json`` under the folder is taken as a report.
-Agency names and messages come from reports and are escaped like everything else.
+``load_batch(batch_dir)`` is the aggregation (tested on its own) over ``nianbao.batchfolder``,
+the same reader the index page uses; the other functions are the cells of
+``batch_overview.ipynb``. Agency names and messages come from reports and are escaped like
+everything else.
 """
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from ..batchfolder import STATUS_LABELS, STATUSES, finding_family, read_batch
+from ..findings import SEVERITIES, SEVERITY_LABELS, severity_rank
+from ..rules.registry import FAMILY_LABELS, all_rules
 from . import charts
-from .errors import InputError
-from .rules.registry import FAMILY_LABELS, all_rules, family_of
 from .views import View, css, esc, html_table, severity_badge
-
-SEVS = ("error", "warning", "info")
 
 
 @dataclass
@@ -37,69 +32,31 @@ def _titles() -> dict[str, str]:
     return {r.id: r.title for r in all_rules()}
 
 
-def _entries(folder: Path) -> list[dict]:
-    mpath = folder / "manifest.json"
-    if mpath.exists():
-        try:
-            data = json.loads(mpath.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise InputError(mpath, f"not a readable JSON manifest: {e}") from None
-        entries = data.get("reports", []) if isinstance(data, dict) else data
-        if not isinstance(entries, list):
-            raise InputError(mpath, "manifest has no list of reports")
-        return [e for e in entries if isinstance(e, dict)]
-    found = sorted(set(folder.glob("**/result.json")) | set(folder.glob("**/*.result.json")))
-    return [{"result": str(p.relative_to(folder)), "file": p.parent.name} for p in found]
-
-
-def _result_file(folder: Path, entry: dict) -> Path | None:
-    rel = (entry.get("outputs") or {}).get("json") or entry.get("result")
-    if not rel:
-        return None
-    p = Path(rel)
-    return p if p.is_absolute() else folder / p
-
-
 def load_batch(batch_dir) -> Batch:
-    """Read a batch folder into a ``Batch`` of two DataFrames (see the module docstring)."""
-    folder = Path(batch_dir)
-    if not folder.is_dir():
-        raise InputError(folder, "not a batch folder")
+    """Read a batch folder into a ``Batch`` of two DataFrames (``nianbao.batchfolder``)."""
+    folder = read_batch(batch_dir)
     reports, findings = [], []
-    for i, entry in enumerate(_entries(folder)):
-        rfile = _result_file(folder, entry)
-        res = None
-        if rfile is not None and rfile.exists():
-            try:
-                res = json.loads(rfile.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                res = None
-        rep = (res or {}).get("report", {})
-        status = entry.get("status") or ("ok" if res else "failed")
-        name = str(entry.get("file") or (res or {}).get("source", {}).get("path")
-                   or entry.get("id") or i)
-        summary = (res or {}).get("summary", {})
-        rid = str(entry.get("id") or i)
+    for e in folder.reports:
+        res = e.result
+        sev = e.severity_counts()
         reports.append({
-            "id": rid, "name": Path(name).name, "agency": rep.get("agency"), "year": rep.get("year"),
-            "format_version": rep.get("format_version"), "status": status,
-            "reason": entry.get("error"),
-            **{s: summary.get(s, 0) if res else None for s in SEVS},
-            "findings": len(res.get("findings", [])) if res else None,
-            "html": (entry.get("outputs") or {}).get("html"),
-            "result": str(rfile) if rfile else None})
-        for f in (res or {}).get("findings", []):
-            findings.append({"report": rid, "agency": rep.get("agency"),
-                             "year": rep.get("year"), "rule": f.get("rule"),
-                             "family": family_of(f.get("rule", "")),
+            "id": e.id, "name": Path(e.file).name, "agency": e.agency, "year": e.year,
+            "format_version": e.report.get("format_version"), "status": e.status,
+            "reason": e.error or None,
+            **{s: sev[s] if res else None for s in SEVERITIES},
+            "findings": len(e.findings) if res else None, "html": e.html,
+            "result": str(e.result_path) if e.result_path else None})
+        for f in e.findings:
+            findings.append({"report": e.id, "agency": e.agency, "year": e.year,
+                             "rule": f.get("rule"), "family": finding_family(f),
                              "severity": f.get("severity"), "message": f.get("message")})
-    rcols = ["id", "name", "agency", "year", "format_version", "status", "reason", *SEVS, "findings",
-             "html", "result"]
+    rcols = ["id", "name", "agency", "year", "format_version", "status", "reason", *SEVERITIES,
+             "findings", "html", "result"]
     fcols = ["report", "agency", "year", "rule", "family", "severity", "message"]
     rdf = pd.DataFrame(reports, columns=rcols)
-    for c in (*SEVS, "findings", "year"):
+    for c in (*SEVERITIES, "findings", "year"):
         rdf[c] = rdf[c].astype("Int64")
-    return Batch(folder, rdf, pd.DataFrame(findings, columns=fcols))
+    return Batch(folder.folder, rdf, pd.DataFrame(findings, columns=fcols))
 
 
 def _batch(b) -> Batch:
@@ -128,8 +85,6 @@ def _label(agency, year, name) -> str:
 
 
 def _status(st) -> str:
-    from .site import STATUS_LABELS  # (site imports this module)
-
     return STATUS_LABELS.get(st, str(st))
 
 
@@ -140,7 +95,7 @@ def batch_header(b) -> View:
     sev = b.findings["severity"].value_counts()
     status = "，".join(f"{esc(_status(k))} {v}" for k, v in st.items()) or "无"
     badges = " ".join(f'{severity_badge(s)} <b class="nb-count">{int(sev.get(s, 0))}</b>'
-                      for s in SEVS)
+                      for s in SEVERITIES)
     return View(f"<style>{css()}</style>"
                 f'<h1 class="nb-title">批量审核概览</h1>'
                 f'<p>报告 {len(b.reports)} 份（{status}）；发现：{badges}</p>',
@@ -190,8 +145,7 @@ def top_findings(b, n: int = 15) -> View:
     titles = _titles()
     g = (b.findings.groupby("rule")
          .agg(findings=("rule", "size"), reports=("report", "nunique"),
-              severity=("severity", lambda s: min(s, key=lambda v: SEVS.index(v)
-                                                  if v in SEVS else 9)))
+              severity=("severity", lambda s: min(s, key=severity_rank)))
          .sort_values(["reports", "findings"], ascending=False).head(n))
     rows = [[f"<code>{esc(rule)}</code>", esc(titles.get(rule, "")),
              severity_badge(r.severity), str(r.findings), str(r.reports)]
@@ -208,18 +162,17 @@ def reports_table(b) -> View:
         href = _safe_href(r.html)
         name = (f'<a href="{html.escape(href, quote=True)}">{esc(r.name)}</a>' if href
                 else esc(r.name))
-        counts = ["" if pd.isna(getattr(r, s)) else str(getattr(r, s)) for s in SEVS]
+        counts = ["" if pd.isna(getattr(r, s)) else str(getattr(r, s)) for s in SEVERITIES]
         rows.append([name, esc(_label(r.agency, r.year, "")), esc(_text(r.format_version)),
                      esc(_status(r.status)), *counts,
                      esc(_text(r.reason))])
-    return View(html_table(["文件", "机关·年度", "格式", "状态", "错误", "警告", "提示", "原因"],
+    return View(html_table(["文件", "机关·年度", "格式", "状态",
+                            *(SEVERITY_LABELS[s] for s in SEVERITIES), "原因"],
                            rows), "reports")
 
 
 def status_counts(b) -> View:
     """How many reports ended in each state (ok, findings, failed, timeout)."""
-    from .site import STATUSES
-
     b = _batch(b)
     st = b.reports["status"].value_counts()
     order = [k for k in STATUSES if k in st] + sorted(k for k in st.index if k not in STATUSES)
@@ -238,7 +191,7 @@ def family_chart(b) -> charts.Chart:
     fams = [f for f in FAMILY_LABELS if f in set(b.findings["family"])]
     fams += sorted(set(b.findings["family"]) - set(fams))
     counts = {s: [int(((b.findings["family"] == f) & (b.findings["severity"] == s)).sum())
-                  for f in fams] for s in SEVS}
+                  for f in fams] for s in SEVERITIES}
     return charts.severity_bars([FAMILY_LABELS.get(f, f) for f in fams], counts,
                                 "各类规则的发现条数")
 

@@ -1,0 +1,94 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["notebook-only"]
+# 本工作簿对一份政府信息公开工作年度报告做自动审核：读取、解析、逐条规则检查，并给出每条发现的原文依据。
+# 参数在下一个单元格（`report_path` 报告文件，`published` 发布日期 YYYY-MM-DD，`config_path` 配置文件，
+# `result_path` 结果 JSON 的写入位置），可直接修改后“全部运行”，也可由 papermill 注入。
+
+# %% tags=["parameters"]
+report_path = "../data/samples/lanxi-market-2023.txt"
+published = ""
+config_path = ""
+result_path = ""
+
+# %%
+from nianbao import workbook as nb
+
+# %%
+result = nb.load(report_path, published, config_path)
+
+# %%
+nb.header(result)
+
+# %% [markdown]
+# ## 审核结论
+
+# %%
+nb.summary(result)
+
+# %% [markdown]
+# ## 发现清单
+
+# %%
+nb.findings_table(result)
+
+# %% [markdown]
+# ## 逐条举证
+# 每条发现附原文上下文（前后各一行，依据所在的文字以高亮标出）；表格类发现可跳转到下方统计表中的对应单元格。
+
+# %%
+nb.evidence(result)
+
+# %% [markdown]
+# ## 统计表
+# 按报告识别出的格式版本，以官方表头展示。红色/橙色单元格有错误/警告，“—”为空值（不按 0 计），蓝色为由粘连数字恢复的数值；鼠标悬停可查看原因。
+
+# %%
+nb.table(result, "table2")
+
+# %%
+nb.table(result, "table3")
+
+# %%
+nb.table(result, "table4")
+
+# %% [markdown]
+# ## 图表
+
+# %%
+nb.outcomes_chart(result)
+
+# %%
+nb.applicants_chart(result)
+
+# %% [markdown]
+# ## 报告正文
+# 报告的六个部分，原样展示；发现所依据的文字以高亮标出（悬停可看说明）。
+
+# %%
+nb.sections(result)
+
+# %% [markdown]
+# ## 检查范围
+# 本次运行的规则（编号、检查内容、严重程度、依据）、生效配置与工具版本。
+
+# %%
+nb.checked(result)
+
+# %% [markdown]
+# ## 结果文件
+
+# %%
+nb.write_result(result, result_path)
