@@ -5,7 +5,7 @@ Data flows one way: ``read`` (a file → ``Document``) → ``parse`` (→ ``Repo
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 
 def read(path):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .version import __version__
 from .config import agency_kind, load_config
 from .errors import InputError
 from .findings import SEVERITIES, Finding, severity_rank

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from ..atomic import remove_stale_temp_files, temp_name, write_atomic
 from ..batchfolder import FAILED_STATUSES, MANIFEST
 from ..errors import InputError

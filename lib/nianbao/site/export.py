@@ -31,7 +31,7 @@ import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from ..atomic import write_atomic
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import __version__, schema
+from ..version import __version__
+from .. import schema
 from ..errors import InputError
 from ..findings import SEVERITIES, SEVERITY_LABELS
 from ..model import PUBLISHED_SOURCE_LABELS
