@@ -118,3 +118,49 @@ def test_all_upheld_against_table4():
     r = _report("本年行政复议4件，均获维持。", t4=t4)
     assert ("review.all_upheld", "mismatch", 0, None) in _links(r)
     assert ("review.total", "match", 4, "表格") in _links(r)
+
+
+# ---- what a number counts (issue 9): the object of the counted phrase decides, not the verb
+@pytest.mark.parametrize("text,counted", [
+    ("政务大厅窗口日均办理业务210件。", "rate"),
+    ("全年办理各类审批业务1800件。", "business"),
+    ("通过网站处理网民留言75件，回复率100%。", "petition"),
+    ("受理群众来信12件。", "petition"),
+    ("全年接听热线电话40件，已办结40件。", "call"),
+    ("共收到咨询类诉求9件，均已答复9件。", "petition"),
+])
+def test_other_objects_are_extracted_not_compared(text, counted):
+    cs = [c for c in C.extract_sentence(Sentence(0, len(text), text, 1, None), "")
+          if C.METRIC[c.metric].family == "apps"]
+    assert cs, "the number is still extracted"
+    assert {c.counted for c in cs} == {counted} and all(c.demoted for c in cs)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("区分处理后部分公开3件，予以公开4件。", [("result.partial", 3), ("result.granted", 4)]),
+    ("经区分处理后公开1件。", [("result.partial", 1)]),
+    ("因无法提供相关政府信息答复2件。", [("result.unavailable", 2)]),
+    ("因本机关不掌握相关信息答复1件。", [("result.not_held", 1)]),
+    ("办结申请6件。", [("result.total", 6)]),
+])
+def test_sub_outcomes_are_not_the_total(text, expected):
+    assert claims_of(text) == [(m, pytest.approx(v)) for m, v in expected]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("全年没有因政府信息公开被纠错的行政复议和行政诉讼案件。", [("review.corrected", 0), ("suit.corrected", 0)]),
+    ("本年度未出现行政复议被撤销的情形。", [("review.corrected", 0)]),
+    ("本年度未出现行政复议的情形。", [("review.total", 0)]),
+    ("本年度未发生政府信息公开行政诉讼。", [("suit.total", 0)]),
+])
+def test_negation_binds_to_what_it_negates(text, expected):
+    assert claims_of(text) == expected
+
+
+def test_no_corrections_is_compared_with_the_corrected_column():
+    t4 = {("review", c): v for c, v in zip(schema.T4_COLUMN_KEYS, (3, 0, 0, 0, 3))}
+    r = _report("没有被纠错的行政复议案件。", t4=t4)
+    assert _links(r) == [("review.corrected", "match", 0, "表格")]
+    t4 = {("review", c): v for c, v in zip(schema.T4_COLUMN_KEYS, (2, 1, 0, 0, 3))}
+    r = _report("没有被纠错的行政复议案件。", t4=t4)
+    assert _links(r) == [("review.corrected", "mismatch", 1, None)]

@@ -42,13 +42,18 @@ METRICS: tuple[Metric, ...] = (
     Metric("result.granted_partial", "予以公开及部分公开数",
            r"(?:予以公开|同意公开|全部公开)(?:及|和|与|、|或|以及)部分公开(?:答复)?", ("件",), "apps"),
     Metric("result.granted", "予以公开数", r"(?:予以公开|同意公开|全部公开)(?:答复)?|(?<!部分)(?<!不予)公开答复", ("件",), "apps"),
-    Metric("result.partial", "部分公开数", r"部分公开(?:答复)?", ("件",), "apps"),
+    Metric("result.partial", "部分公开数", r"(?:区分处理(?:后|的)?(?:部分)?)?部分公开(?:答复)?|区分处理(?:后|的)?公开(?:答复)?",
+           ("件",), "apps"),
     Metric("result.withheld", "不予公开数", r"不予公开(?:答复)?", ("件",), "apps"),
     Metric("result.unavailable", "无法提供数", r"无法提供", ("件",), "apps"),
+    Metric("result.not_held", "本机关不掌握数", r"(?:本机关|本单位|我局|本局)?不掌握(?:该|相关|所申请的?)?(?:政府)?信息",
+           ("件",), "apps"),
     Metric("result.rejected", "不予处理数", r"不予处理", ("件",), "apps"),
     Metric("result.other", "其他处理数", r"其他处理", ("件",), "apps"),
     Metric("review.total", "行政复议数", r"(?:行政)?复议(?:案件|申请)?", COUNT, "review"),
     Metric("suit.total", "行政诉讼数", r"(?:行政)?诉讼(?:案件)?", COUNT, "review"),
+    Metric("review.corrected", "复议被纠错数", r"复议(?:被|后)?(?:纠错|纠正)(?:案件)?", ("件", "起"), "review"),
+    Metric("suit.corrected", "诉讼被纠错数", r"诉讼(?:被|后)?(?:纠错|纠正|败诉)(?:案件)?", ("件", "起"), "review"),
     Metric("docs.issued", "制发规范性文件数", r"(?:制发|制定|出台|印发)(?:了|的)?(?:行政)?规范性文件",
            ("件", "个", "份"), "docs"),
     Metric("docs.repealed", "废止规范性文件数", r"废止(?:了)?(?:行政)?(?:规范性)?文件", ("件", "个"), "docs"),
@@ -64,8 +69,20 @@ METRIC = {m.key: m for m in METRICS}
 _CUES = [(m, re.compile(m.cue)) for m in METRICS]
 GAP = 12
 _BLOCK = re.compile(r"[，,。；;:：]")
-#: In the gap of an application claim these words mean it is about something else.
-_NOT_APPLICATION = re.compile(r"复议|诉讼|咨询|留言|来信|建议|提案|信访|投诉|举报|热线|电话|来电|诉求|人次")
+#: The kinds of thing a counted phrase may count besides applications, by the nouns that head
+#: or modify it (a closed class of objects, not a list of excluded sentences): see
+#: ``counted_object`` and docs/narrative.md "What a number counts".
+OBJECTS: tuple[tuple[str, str], ...] = (
+    ("review", r"复议"), ("suit", r"诉讼"),
+    ("petition", r"留言|来信|信访|诉求|建议|提案|投诉|举报"),
+    ("consultation", r"咨询"),
+    ("call", r"热线|电话|来电"),
+    ("visit", r"来访|接待|人次|走访"),
+    ("business", r"业务|办件|服务事项|审批"),
+)
+_OBJECT_RE = [(k, re.compile(rx)) for k, rx in OBJECTS]
+#: A rate is not a total: 窗口日均办理业务N件.
+_RATE = re.compile(r"日均|月均|周均|平均|每日|每天|每周|每月")
 _APPLICATION_LIKE = ("apply.new", "apply.carry_in", "apply.carry_out", "result.total")
 _COMPARATIVE = re.compile(r"同比|较上年|比上年|较去年|比去年|较20|比20|增长|下降|增加|减少|上升|累计|历年|环比|回落|提高|降低")
 _SUBUNIT = ("代表", "政府办", "办公室", "办公厅")
@@ -103,6 +120,8 @@ class Claim:
     comparative: bool = False
     subset: bool = False
     scope: str = "report"  # report | sub-unit
+    counted: str | None = None  # None: the metric's own quantity; else what the number counts
+    # instead (``counted_object``: petition, business, rate…) — extracted and shown, never compared
     percent: float | None = None  # "…N件，占P%"
     raw: str = ""
 
@@ -110,13 +129,14 @@ class Claim:
 
     @property
     def demoted(self) -> bool:
-        return self.comparative or self.subset
+        return self.comparative or self.subset or self.counted is not None
 
     def to_json(self) -> dict:
         return {"metric": self.metric, "value": self.value, "unit": self.unit,
                 "span": [self.start, self.end], "line": self.sentence.line,
                 "approx": self.approx, "zero": self.zero, "comparative": self.comparative,
-                "subset": self.subset, "scope": self.scope, "percent": self.percent}
+                "subset": self.subset, "scope": self.scope, "percent": self.percent,
+                "counted": self.counted}
 
 
 def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
@@ -136,7 +156,7 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
                                                and (o[1] - o[0]) > (c[1] - c[0]) for o in cue_hits)]
     used_cues = set()
     for q in qs:
-        best = None
+        best, aside = None, None  # aside: the nearest cue whose counted object is not its metric's
         for c in cue_hits:
             a, b, m = c
             if b > q.start - 0 or q.start - b > GAP or q.unit not in m.units:
@@ -144,24 +164,27 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
             gap = s[b:q.start]
             if _BLOCK.search(gap) or re.search(r"\d", gap):
                 continue
-            if m.key in _APPLICATION_LIKE and (_NOT_APPLICATION.search(s[a:q.start])
-                                               or _NOT_APPLICATION.match(s, q.end)
-                                               or _NOT_APPLICATION.match(s[q.end:q.end + 6].lstrip("的"))):
-                continue
             if m.key == "apply.new" and s[a:b].startswith("新增") and "申请" not in s[a:a + 8]:
                 continue
             if m.key in ("licensing", "penalty", "coercion") and _PUBLISHED.search(s[max(0, a - 3):a]):
                 continue  # 发布行政处罚23件: published notices, not decisions
-            if m.key == "result.total" and _NOT_APPLICATION.search(_previous_clause(s, a)):
-                continue  # 收到…咨询投诉件，已办结N件
+            if m.family == "apps" and counted_object(s, a, q, generic=m.key in _APPLICATION_LIKE) is not None:
+                if aside is None or a > aside[0]:
+                    aside = c
+                continue
             if best is None or a > best[0] or (a == best[0] and b > best[1]):
                 best = c
         if best is None and q.unit == "件":
             best = _noun_application(s, q)
         if best is None:
             best = _postfix(s, q)
-            if best is None:
-                continue
+        obj = None
+        if best is None and aside is not None:
+            best, obj = aside, counted_object(s, aside[0], q, generic=aside[2].key in _APPLICATION_LIKE)
+        if best is None:
+            continue
+        if obj is None and best[2].key in _APPLICATION_LIKE:
+            best = _qualified(s, best, cue_hits, q)
         a, b, m = best
         used_cues.add((a, b))
         value = q.value
@@ -170,7 +193,7 @@ def extract_sentence(sent: Sentence, agency: str = "") -> list[Claim]:
             value, unit = as_wan(value, q.unit), "万元"
         lo = min(a, q.start)
         claim = Claim(m.key, value, unit, *sent.doc_span(lo, max(b, q.end)), sent,
-                      approx=q.approx, raw=s[lo:max(b, q.end)])
+                      approx=q.approx, raw=s[lo:max(b, q.end)], counted=obj)
         clause_start = max(s.rfind(ch, 0, lo) for ch in "，,；;：:")
         before = s[max(0, lo - 20, clause_start + 1):q.start]
         claim.comparative = bool(_COMPARATIVE.search(before))
@@ -201,6 +224,51 @@ def _previous_clause(s: str, i: int) -> str:
     return s[(cuts[-2] + 1 if len(cuts) > 1 else 0):cuts[-1]]
 
 
+def _object_in(text: str) -> str | None:
+    for key, rx in _OBJECT_RE:
+        if rx.search(text):
+            return key
+    return None
+
+
+def counted_object(s: str, a: int, q: Quantity, generic: bool = True) -> str:
+    """What the number ``q`` counts, from the grammar of its counted phrase: the noun phrase
+    between the verb cue at ``a`` and the number (办理网民留言N件 → petition; 收到行政复议申请N件
+    → review), the noun right after the number (N件留言), a rate word in the clause (日均 →
+    rate); for a bare generic verb (已办结N件) the object of the clause before it (收到…咨询投诉件，
+    已办结N件). None when nothing else is named: the verb's own object, an application, in a
+    report on information disclosure."""
+    clause_start = max(s.rfind(ch, 0, q.start) for ch in "，,；;：:。") + 1
+    if _RATE.search(s[clause_start:q.start]):
+        return "rate"
+    obj = _object_in(s[a:q.start]) or _object_in(_FOLLOWING_NOUN.match(s, q.end).group(0))
+    if obj:
+        return obj
+    if generic and not _APPLY_WORD.search(s[clause_start:q.start]):
+        prev = _object_in(_previous_clause(s, a))
+        if prev:
+            return prev
+    return None
+
+
+_FOLLOWING_NOUN = re.compile(r"的?[\u4e00-\u9fff]{0,4}")
+_APPLY_WORD = re.compile(r"申请")
+
+
+def _qualified(s: str, best, cue_hits, q: Quantity):
+    """A generic verb qualified by an outcome earlier in its clause counts that outcome:
+    因无法提供相关信息答复2件 counts 无法提供 (a sub-outcome), not all answers."""
+    a = best[0]
+    clause_start = max(s.rfind(ch, 0, a) for ch in "，,；;：:。") + 1
+    outcomes = [c for c in cue_hits if clause_start <= c[0] and c[1] <= a
+                and c[2].key.startswith("result.") and c[2].key != "result.total"
+                and not re.search(r"\d", s[c[1]:q.start]) and q.unit in c[2].units]
+    if best[2].key == "result.total" and outcomes:
+        c = max(outcomes, key=lambda c: c[0])
+        return (c[0], best[1], c[2])
+    return best
+
+
 _APPLY_NOUN = re.compile(r"(?:政府信息公开|依申请公开|信息公开|公开)申请件?(?:共|共计|合计)?$")
 _RECEIVE = re.compile(r"收到|受理|接收|接到|新收")
 
@@ -212,7 +280,7 @@ def _noun_application(s: str, q: Quantity):
     head = s[clause_start:q.start]
     m = _APPLY_NOUN.search(head)
     v = _RECEIVE.search(head)
-    if m and v and not _NOT_APPLICATION.search(head):
+    if m and v and _object_in(head) is None:
         return (clause_start + v.start(), clause_start + m.end(), METRIC["apply.new"])
     return None
 
@@ -233,6 +301,24 @@ def _postfix(s: str, q: Quantity):
     return None
 
 
+#: An outcome that restricts a negated case noun: 没有被纠错的行政复议 negates corrections only.
+_CORRECTION = re.compile(r"纠错|纠正|撤销|败诉|确认违法|责令")
+_RELATIVE_HEAD = re.compile(r"[^。；;，,\d]{0,12}?的(?:情况|情形|案件|案例|事件|问题|现象)")
+
+
+def _negated_outcome(s: str, m: re.Match) -> str:
+    """What a negation binds to (its scope ends at the head noun of the negated phrase):
+    "total" — the cases themselves (未发生行政复议); "corrected" — an outcome named inside the
+    phrase, before the case noun (没有因信息公开被纠错的行政复议) or in a relative clause whose
+    head noun follows it (没有出现行政复议被纠错的情况)."""
+    if _CORRECTION.search(m.group(0)):
+        return "corrected"
+    rel = _RELATIVE_HEAD.match(s, m.end())
+    if rel:
+        return "corrected" if _CORRECTION.search(rel.group(0)) else "total"
+    return "total"
+
+
 def _zero_claims(sent: Sentence, numeric: list[Claim]) -> list[Claim]:
     s = sent.text
     out: list[Claim] = []
@@ -242,7 +328,12 @@ def _zero_claims(sent: Sentence, numeric: list[Claim]) -> list[Claim]:
             if any(a <= m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
+            bound = _negated_outcome(s, m)
+            if bound == "other":
+                continue  # the negation binds to something else (没有…建议…的复议…)
             for k in keys:
+                if bound == "corrected":
+                    k = k.replace(".total", ".corrected")
                 out.append(Claim(k, 0.0, "件", *sent.doc_span(m.start(), m.end()), sent,
                                  zero=True, raw=m.group(0)))
     for m in _ZERO_SUFFIX.finditer(s):
@@ -420,7 +511,8 @@ def _t2(report, row, col21, col19=None) -> Side:
 _T3_ROWS = {"apply.new": ["new_received"], "apply.carry_in": ["carried_over"],
             "apply.carry_out": ["carried_forward"], "result.total": ["total_processed"],
             "result.granted": ["granted"], "result.partial": ["partially_granted"],
-            "result.granted_partial": ["granted", "partially_granted"]}
+            "result.granted_partial": ["granted", "partially_granted"],
+            "result.not_held": ["unavailable_not_held"]}
 _T3_GROUPS = {"result.withheld": "withheld_", "result.unavailable": "unavailable_",
               "result.rejected": "rejected_", "result.other": "other"}
 _T2_CELLS = {"docs.issued": ("normative_documents", "issued", "made"),
@@ -441,9 +533,21 @@ def table_value(report, metric: str) -> Side:
     if metric in ("review.total", "suit.total"):
         rows = ["review"] if metric == "review.total" else ["suit_direct", "suit_after_review"]
         return _t4(report, rows) if report.table4.found else _NONE
+    if metric in ("review.corrected", "suit.corrected"):
+        rows = ["review"] if metric == "review.corrected" else ["suit_direct", "suit_after_review"]
+        return _column(report.table4, rows, "corrected") if report.table4.found else _NONE
     if metric in _T2_CELLS and report.table2.found:
         return _t2(report, *_T2_CELLS[metric])
     return _NONE
+
+
+def _column(table, rows, col) -> Side:
+    """One column over some rows (表四 结果纠正 of 复议, or of both kinds of suit)."""
+    cells = [_cell_info(table, r, col) for r in rows]
+    known = [c["value"] for c in cells if c["value"] is not None]
+    nulls = [c for c in cells if c["value"] is None]
+    return Side(None if nulls else sum(known), sum(known), cells, nulls,
+                any(c.get("how") in _DOUBT_HOWS for c in cells))
 
 
 def _close(a: float, b: float) -> bool:
