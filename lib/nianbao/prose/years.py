@@ -78,9 +78,19 @@ _PLAN_WITH_N = re.compile(r"((?:19|20)\d{2})年[,，]?(?:我们|我区|我局|�
                           r"(?:采取|继续|进一步|从以下|在以下|重点做好|着力|围绕以下)")
 
 
+#: In the parts on problems and plans (五, 六): "N年[，我局]将 + verb" — 将 as future tense, the
+#: verb right after it (将…纳入考核, 将 = 把, has a noun there and is not matched).
+_PLAN_IN_PLANS = re.compile(r"((?:19|20)\d{2})年(?:度)?[,，]?(?:我们|我区|我局|我办|我委|我市|我县|本局|本委|本机关|本单位)?"
+                            r"(?:还)?将(?:继续|进一步|持续|着力|重点|围绕|不断|全面|深入|推进|做好|以|按照|从|在|采取|"
+                            r"认真|切实|积极|坚持|聚焦|强化|提升|完善|严格|加强|加大|紧紧|扎实|大力|统筹|抓好)")
+
+
 def plan_with_report_year(sent: Sentence, year: int) -> list[re.Match]:
-    """"N年，我们将采取…": next year's plan dated with the report year (a stale copy)."""
-    return [m for m in _PLAN_WITH_N.finditer(sent.text) if int(m.group(1)) == year]
+    """"N年，我们将采取…": next year's plan dated with the report year (a stale copy). In parts
+    五 and 六 (where the plans are) any "N年…将 + verb" counts; elsewhere only the fixed
+    openings of a plan paragraph, because part 一 may say what the year's rules "将" do."""
+    rx = _PLAN_IN_PLANS if sent.section in (5, 6) else _PLAN_WITH_N
+    return [m for m in rx.finditer(sent.text) if int(m.group(1)) == year]
 
 
 def deixis(sent: Sentence) -> list[re.Match]:

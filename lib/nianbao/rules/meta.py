@@ -109,3 +109,165 @@ def meta_deadline(report, ctx):
                       f"请核实日期来源",
                       location=loc, expected=f"{year + 1}-01-01至{due.isoformat()}",
                       actual=ctx.published.isoformat(), quote=None, details=details)
+
+
+# ------------------------------------------------------------------ dates that cannot be right
+_PERIOD_NO_YEAR = re.compile(r"统计(?:期限|时限|周期|时间|区间|范围|期间|日期)?[^。；;]{0,8}?(?:自|从|为)?\s*"
+                             r"(?P<bad>(?:19|20)\d{2}\s*月\s*\d{1,2}\s*日)")
+_SELF_REPORT = re.compile(r"(?:本|此|现将|现予|特此|现)[^。；;，,将]{0,16}?(?P<y>(?:19|20)\d{2})\s*年度?"
+                          r"[^。；;，,]{0,24}?政府信息公开(?:工作)?年度报告")
+
+
+def body_start(report) -> int:
+    """Offset where the report body starts: after a crawler header (``body_start_line``)."""
+    line = int(report.document.meta.get("body_start_line") or 1)
+    if line <= 1:
+        return 0
+    pos = 0
+    for _ in range(line - 1):
+        nxt = report.text.find("\n", pos)
+        if nxt == -1:
+            return 0
+        pos = nxt + 1
+    return pos
+
+
+def _year_quote(text: str, a: int, b: int) -> str:
+    lo = max(text.rfind("。", 0, a) + 1, a - 60)
+    hi = text.find("。", b)
+    return " ".join(text[lo:(hi + 1 if hi != -1 and hi - b < 80 else b + 40)].split())
+
+
+@rule("META-DATES", title="落款、印发日期与统计期限不能早于报告年度结束", severity="error", basis="OFFICIAL",
+      source="条例第四十九条（上一年度报告）; issue 9", family="meta")
+def meta_dates(report, ctx):
+    """A report on year N can only be signed or issued after N ended: a 落款 or 印发 date before
+    N-12-01 is an error (a January date of the report year is the usual slip for N+1); a date in
+    December of N is a warning (signed before the period closed). A statistics period printed
+    without its year (自2018月1日) and a report that calls itself another year's report
+    (本…2025年度…年度报告 in the 2024 report) are errors."""
+    from ..prose.signature import find_signature, issued_dates
+
+    year = title_year(report)
+    if year is None:
+        return
+    text = report.text
+    body = body_start(report)
+    dated = []
+    sig = find_signature(text, body)
+    if sig is not None:
+        dated.append(("落款日期", sig.date))
+    dated += [("印发日期", d) for d in issued_dates(text[body:]) if sig is None or d.start + body != sig.date.start]
+    seen = set()
+    for what, d in dated:
+        start = d.start + (body if what == "印发日期" else 0)
+        if d.date in seen:
+            continue
+        seen.add(d.date)
+        if d.date >= dt.date(year + 1, 1, 1):
+            continue
+        sev = "warning" if d.date >= dt.date(year, 12, 1) else "error"
+        loc = {"line": report.document.line_of(start), "span": (start, start + len(d.raw))}
+        yield Finding(severity=sev,
+                      message=f"{year}年度报告的{what}为{d.date.isoformat()}，在报告年度结束（统计期至{year}-12-31）之前"
+                      + ("，疑为" + str(year + 1) + "年之误" if d.date.month <= 3 else ""),
+                      location=loc, expected=f"≥{year + 1}-01-01", actual=d.date.isoformat(),
+                      quote=_year_quote(text, start, start + len(d.raw)), details={"kind": what})
+    if not report.period or report.period == (None, None):
+        m = _PERIOD_NO_YEAR.search(text)
+        if m:
+            a, b = m.span("bad")
+            yield Finding(message=f"统计期限日期不完整：“{m.group('bad')}”缺少年份或月份（应为{year}年1月1日）",
+                          location={"line": report.document.line_of(a), "span": (a, b)},
+                          expected=f"{year}年1月1日", actual=m.group("bad"), quote=_year_quote(text, a, b))
+    for m in _SELF_REPORT.finditer(text[body:]):
+        y = int(m.group("y"))
+        if y != year:
+            a, b = body + m.start("y"), body + m.end("y")
+            yield Finding(message=f"{year}年度报告自称“{y}年度”报告",
+                          location={"line": report.document.line_of(a), "span": (a, b)},
+                          expected=year, actual=y, quote=_year_quote(text, a, b))
+
+
+# ------------------------------------------------------------------ who signs the report
+#: Self-references are never an agency name (我局, 本机关, 全局…).
+SELF_REFERENCE = re.compile(r"^(?:我|本|全)(?:局|委|办|厅|机关|单位|部门|中心|区|县|市|府)")
+_GOV = re.compile(r"(?:人民政府|政府|管理委员会|管委会)$")
+_OFFICE = re.compile(r"(?:办公室|办公厅|办)$")
+_SYNONYMS = (("管理委员会", "管委会"), ("人民政府", "政府"))
+_OWN_GUIDE = re.compile(r"(?:编制|编写|制定|修订|更新|完善)(?:了)?《(?P<name>[\u4e00-\u9fff（）()]{2,30}?"
+                        + r"(?:局|委员会|委|办公室|厅|人民政府|政府|管委会))政府信息公开(?:指南|目录)")
+
+
+def _norm_agency(name: str) -> str:
+    for a, b in _SYNONYMS:
+        name = name.replace(a, b)
+    return re.sub(r"[（(][^）)]*[）)]", "", name)
+
+
+def same_agency(a: str, b: str, regions: set[str] = frozenset()) -> str:
+    """"same", "typo" (one character differs: 财政全融局/财政金融局) or "other". Same: equal
+    after region prefixes and 管委会/政府 synonyms are dropped, one an abbreviation (a
+    subsequence: 科委 ⊂ 科学技术委员会) of the other, or one the other's office (a government's
+    办公室 signs the government's report; a bureau's 办公室 issues its documents)."""
+    a, b = _norm_agency(a), _norm_agency(b)
+    for r in sorted(regions, key=len, reverse=True):
+        a, b = a.replace(r, ""), b.replace(r, "")
+    if not a or not b or a == b:
+        return "same"
+    for x, y in ((a, b), (b, a)):
+        if _OFFICE.search(x) and (x.startswith(y) or _OFFICE.sub("", x) == y or _GOV.search(y) and
+                                  _OFFICE.sub("", x) in ("", "政府", "管委会")):
+            return "same"
+        it = iter(y)
+        if len(x) < len(y) and all(ch in it for ch in x) and x[-1] == y[-1]:
+            return "same"
+    if len(a) == len(b) and sum(p != q for p, q in zip(a, b)) == 1:
+        return "typo"
+    return "other"
+
+
+def _clearly_agency(name: str | None) -> bool:
+    from ..prose.signature import AGENCY_END
+
+    return bool(name) and not SELF_REFERENCE.match(name) and "《" not in name \
+        and re.search(AGENCY_END + "$", name) is not None and 3 <= len(name) <= 40
+
+
+@rule("META-SIGNER", title="落款机关与标题机关一致", severity="error", basis="HEUR",
+      source="issue 9; spec §5.1 META-AGENCY", family="meta")
+def meta_signer(report, ctx):
+    """The agency that signs the report (落款 at the end) and the agency whose own documents it
+    says it compiled (编制《XX局政府信息公开指南》) must be the title's agency. Error only when
+    both are clearly agency names and differ; a government's 办公室 signing the government's
+    report, an abbreviation, or the agency's own office issuing it is the same agency; a name that
+    differs in one character is a typo (warning)."""
+    from ..prose.places import agency_name, own_area
+    from ..prose.signature import find_signature
+
+    agency = agency_name(report)
+    if not _clearly_agency(agency):
+        return
+    regions = set(own_area(agency).names)
+    text = report.text
+    body = body_start(report)
+    sig = find_signature(text, body)
+    named = []
+    if sig is not None and sig.agency:
+        named.append(("落款", sig.agency, sig.agency_span))
+    for m in _OWN_GUIDE.finditer(text, body):
+        named.append(("自编文件", m.group("name"), m.span("name")))
+    for what, name, span in named:
+        if not _clearly_agency(name):
+            continue
+        verdict = same_agency(name, agency, regions)
+        if verdict == "same":
+            continue
+        loc = {"line": report.document.line_of(span[0]), "span": span}
+        label = "落款机关" if what == "落款" else "报告称编制的《…政府信息公开指南/目录》所属机关"
+        yield Finding(severity="warning" if verdict == "typo" else "error",
+                      message=f"{label}“{name}”与标题机关“{agency}”不一致"
+                      + ("（仅一字之差，疑为错字）" if verdict == "typo" else ""),
+                      location=loc, expected=agency, actual=name,
+                      quote=" ".join(text[max(0, span[0] - 40):span[1] + 20].split()),
+                      details={"kind": what})

@@ -313,6 +313,11 @@ _OWN_OFFICE = re.compile(r"(?:我|本)?(?:区|县|市|州|省|机关|单位|部�
 _TERRITORIAL = re.compile(r"(?:人民政府|政府|管委会|管理委员会|区|县|市|旗|州|省|盟)$")
 
 
+#: Never an agency name: a self-reference (我局, 本机关, 全局) anywhere in the phrase, or a clause
+#: citing a rule (根据《…》规定, 按照…要求).
+_NOT_A_NAME = re.compile(r"(?:我|本|全)(?:局|委|办|厅|机关|单位|部门)|《|^(?:根据|按照|依据|依照|结合|对照|为)")
+
+
 def _sloc(report, s, a: int, b: int) -> dict:
     span = s.doc_span(a, b)
     return {"section": s.section, "line": report.document.line_of(span[0]), "span": span}
@@ -341,7 +346,7 @@ def meta_agency(report, ctx):
     kind = next((k for k in ("局", "委员会", "委", "办公室", "办公厅", "厅", "办") if agency.endswith(k)), None)
     for s in sentences(report):
         m = _COMPILED_BY.search(s.text)
-        if m:
+        if m and not _NOT_A_NAME.search(m.group(1)):
             body = m.group(1)
             from rapidfuzz import fuzz
 
@@ -360,6 +365,8 @@ def meta_agency(report, ctx):
                                        location=_sloc(report, s, sm.start(), sm.end()),
                                        expected=own_self, actual=sm.group(0), quote=s.quote()))
         for sm in _SUBJECT.finditer(s.text) if not _TERRITORIAL.search(agency) else ():
+            if _NOT_A_NAME.search(sm.group(1)):
+                continue  # 今年我局, 结合我局, 在全局: a self-reference after a word, not a name
             abbr = re.sub(r"^[我本]", "", sm.group(1))
             for n in own.names:
                 abbr = abbr.replace(n, "")

@@ -82,6 +82,8 @@ def text_region(report, ctx):
             if level == 1 and not m.institutional:
                 continue  # a province named in passing (对口帮扶, 省外) is not a defect sign
             sev = "error" if m.institutional and level >= 2 and not in_title and not m.retired else "warning"
+            if not own.names:
+                sev = "warning"  # the agency's name holds no place (公安局): its area is unknown
             prev = found.get(m.name)
             if prev is not None:
                 prev.details["occurrences"].append(_occ(report, s, m))
