@@ -174,20 +174,34 @@ def t3_cellcount(report, ctx):
 @rule("T3-BLANK", title="表三空白单元格（按缺失处理，不按0计）", severity="warning",
       basis="STRUCT", source="spec §5.3; §2.6", family="table3")
 def t3_blank(report, ctx):
-    """Blank, "/" or "—" cells are listed per row: they are not zeros, and the relations that
-    need them cannot be checked."""
+    """Blank, "/" or "—" cells: they are not zeros, and the relations that need them cannot be
+    checked. One finding for the table (a table left blank in whole columns would otherwise
+    bury the findings that matter under one warning per row), listing every blank cell in
+    ``details["cells"]`` and the rows and columns in the message (capped)."""
     t = report.table3
     if not t.found:
         return
+    per_row = []
     for row in _present_rows(report):
         blanks = [c for c in COLS if t.cell(row, c) is not None and t.cell(row, c).how == BLANK]
-        if not blanks:
-            continue
-        names = "、".join(f"“{col_cn(T, c)}”" for c in blanks)
-        yield Finding(severity="warning", message=f"表三“{row_cn(T, row)}”行{names}列为空白（按缺失处理，不按0计）",
-                      location=cell_loc(t, row, blanks[0]), expected=None, actual=None,
-                      quote=row_quote(report, t, row),
-                      details={"cells": [cell_ref(row, c, t.cell(row, c)) for c in blanks]})
+        if blanks:
+            per_row.append((row, blanks))
+    if not per_row:
+        return
+    shown = "；".join(f"“{row_cn(T, row)}”行" + "、".join(f"“{col_cn(T, c)}”" for c in blanks) + "列"
+                     for row, blanks in per_row[:_BLANK_ROWS_SHOWN])
+    more = f"；另有{len(per_row) - _BLANK_ROWS_SHOWN}行" if len(per_row) > _BLANK_ROWS_SHOWN else ""
+    n = sum(len(b) for _, b in per_row)
+    row, blanks = per_row[0]
+    yield Finding(severity="warning",
+                  message=f"表三有{n}个空白单元格（按缺失处理，不按0计）：{shown}{more}",
+                  location=cell_loc(t, row, blanks[0]), expected=None, actual=None,
+                  quote=row_quote(report, t, row),
+                  details={"cells": [cell_ref(r, c, t.cell(r, c)) for r, bs in per_row for c in bs],
+                           "rows": [r for r, _ in per_row]})
+
+
+_BLANK_ROWS_SHOWN = 5
 
 
 @rule("T3-TYPES", title="表三数值为非负整数", severity="error", basis="STRUCT",
