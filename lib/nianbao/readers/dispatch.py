@@ -15,6 +15,8 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import InputError
+from ..textnorm import HAS_RADICAL as _RADICAL
+from ..textnorm import fold_radicals
 from .encoding import declared_charset, decode_text
 
 #: Annual reports are a few hundred KB (a scanned PDF a few MB); anything this big is not one.
@@ -40,6 +42,30 @@ _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|d
 
 
 def read(path: Path) -> Document:
+    """Read ``path`` with the reader its content calls for; the text comes back with radicals
+    folded to ideographs (``textnorm.fold_radicals``) whatever the reader, before anything
+    parses it."""
+    return _fold(_read(path))
+
+
+def _fold(doc: Document) -> Document:
+    """Kangxi/CJK-supplement radicals → ideographs in the text, the blocks and the metadata
+    (one character for one, so every offset and line stays where it was)."""
+    if not _RADICAL.search(doc.text) and not any(
+            isinstance(v, str) and _RADICAL.search(v) for v in doc.meta.values()):
+        return doc
+    doc.text = fold_radicals(doc.text)
+    for b in doc.blocks:
+        b.text = fold_radicals(b.text)
+        for row in b.rows or ():
+            for cell in row:
+                cell.text = fold_radicals(cell.text)
+    doc.meta = {k: fold_radicals(v) if isinstance(v, str) else v for k, v in doc.meta.items()}
+    doc.notes.append("已将康熙部首/CJK部首补充字符（如“⼀”“⺠”）换成对应汉字")
+    return doc
+
+
+def _read(path: Path) -> Document:
     data = _load(path)
     sha = hashlib.sha256(data).hexdigest()
     kind = sniff(path, data)

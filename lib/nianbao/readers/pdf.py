@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..document import Block, Document, TableCell
 from ..errors import InputError
+from ..textnorm import fold_radicals
 from .cells import join_pieces
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
@@ -160,7 +161,7 @@ def _page_items(page, index: int) -> list[_Item]:
         return not any(_inside(obj, box) for box in regions)
 
     src = page.filter(outside) if regions else page
-    lines = [_Item("line", index, ln["top"], ln["bottom"], ln["text"], x1=ln["x1"])
+    lines = [_Item("line", index, ln["top"], ln["bottom"], fold_radicals(ln["text"]), x1=ln["x1"])
              for ln in src.extract_text_lines(strip=True, return_chars=False) if ln["text"].strip()]
     right = _right_margin(lines, page.width)
     for ln in lines:
@@ -205,7 +206,7 @@ def _table_rows(pdf_page, table, page: int, regions: list) -> list[_Item]:
             present = _with_open_cell(pdf_page, table, present)
         if len(present) < 2 or not any((t or "").strip() for _, t in present):
             continue
-        cells = [TableCell(cell_text(t or ""), _span(ys, b[1], b[3]), _span(xs, b[0], b[2]))
+        cells = [TableCell(cell_text(fold_radicals(t or "")), _span(ys, b[1], b[3]), _span(xs, b[0], b[2]))
                  for b, t in present]
         first = next((i for i, c in enumerate(cells) if c.text), 0)
         if first and not _NUMBER.match(cells[first].text):
@@ -231,7 +232,7 @@ def _with_open_cell(pdf_page, table, present: list) -> list:
     if not chars:
         return present
     chars.sort(key=lambda c: (round(c["top"]), c["x0"]))
-    return [((x0, top, x1, bottom), "".join(c["text"] for c in chars)), (bbox, text)]
+    return [((x0, top, x1, bottom), fold_radicals("".join(c["text"] for c in chars))), (bbox, text)]
 
 
 def _span(bounds: list[float], lo: float, hi: float, tol: float = 1.0) -> int:
