@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import warnings
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,16 +65,32 @@ class _Item:
     bottom_share: float = 1.0
 
 
+#: Libraries whose warnings are about the file, not for the auditor's terminal: pdfminer logs
+#: "Could not get FontBBox …" once per font of every page a browser printed, and one line per
+#: damaged xref entry. What the reader had to work around goes into ``Document.notes`` instead.
+_NOISY = ("pdfminer", "pdfplumber", "pypdfium2")
+
+
+def quiet_pdf_libraries() -> None:
+    """Raise the PDF libraries' loggers to ERROR once, for the life of the process, unless the
+    application has set a level of its own; and ignore their Python warnings. Done once, not
+    set and restored around each read: a save/restore is not thread-safe (a Dask worker reads
+    in threads, and one thread's restore would unmute another's read)."""
+    for name in _NOISY:
+        log = logging.getLogger(name)
+        if log.level == logging.NOTSET:
+            log.setLevel(logging.ERROR)
+    for name in _NOISY:
+        warnings.filterwarnings("ignore", module=rf"{name}(\..*)?$")
+
+
+quiet_pdf_libraries()
+
+
 def read_pdf(path: Path, data: bytes, sha: str) -> Document:
     import pdfplumber
 
-    quiet = logging.getLogger("pdfminer")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)  # pdfminer warns on stderr about every damaged xref entry
-    try:
-        return _read_pdf(path, data, sha, pdfplumber)
-    finally:
-        quiet.setLevel(level)
+    return _read_pdf(path, data, sha, pdfplumber)
 
 
 def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
