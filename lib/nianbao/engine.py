@@ -241,6 +241,9 @@ def audit(path_or_report, published=None, config=None) -> AuditResult:
         if r.id in disabled:
             skipped.append(r.id)
             continue
+        if report.body_missing and not runs_without_body(r):
+            skipped.append(r.id)
+            continue
         run.append(r.id)
         findings.extend(run_rule(r, report, ctx, overrides.get(r.id)))
     findings.sort(key=_sort_key)
@@ -248,6 +251,15 @@ def audit(path_or_report, published=None, config=None) -> AuditResult:
     source = {"path": doc.path, "sha256": doc.sha256 or _sha256(doc.path), "format": doc.format}
     return AuditResult(source, report, findings, cfg, run, skipped, pub, pub_src,
                        families=families)
+
+
+#: Rules that still mean something when the input has no report body: the metadata ones (title,
+#: year, agency, date) and the finding that says the body is missing.
+BODYLESS_RULES = ("STRUCT-EMPTY",)
+
+
+def runs_without_body(r) -> bool:
+    return r.family == "meta" or r.id in BODYLESS_RULES
 
 
 def run_rule(r, report: Report, ctx: Context | None = None,

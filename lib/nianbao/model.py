@@ -166,6 +166,9 @@ class Report:
     table4: Table = field(default_factory=lambda: Table("table4"))
     title_line: int | None = None
     notes: list[str] = field(default_factory=list)
+    # why the input has no report body (a page saved with only its title), else None: the
+    # audit then says that once instead of reporting every part and table as missing
+    body_missing: str | None = None
 
     @property
     def text(self) -> str:

@@ -180,14 +180,21 @@ class SectionSpec:
     pattern: str  # regex on normalized text that recognises the heading's keywords
 
 
+#: Each part's keywords as a class of wordings, not one string: agencies shorten or reorder the
+#: official heading ("一、概述", "五、存在的问题及改进措施", "六、其他需报告的事项",
+#: "六、需要说明的其他事项"). The parser still requires a heading numeral before the keywords
+#: (parsing/sections.py), which is what keeps the introduction's list of parts out.
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec(1, "一、总体情况", r"总体情况"),
-    SectionSpec(2, "二、主动公开政府信息情况", r"主动公开政府信息(?:情况)?"),
+    SectionSpec(1, "一、总体情况", r"总体情况|概述|概况"),
+    SectionSpec(2, "二、主动公开政府信息情况", r"主动公开政府信息(?:情况)?|主动公开(?:信息)?(?:情况|工作)"),
     SectionSpec(3, "三、收到和处理政府信息公开申请情况", r"收到和处理政府信息公开申请"),
     SectionSpec(4, "四、政府信息公开行政复议、行政诉讼情况", r"行政(?:法)?复议.{0,6}行政诉讼"),
-    SectionSpec(5, "五、存在的主要问题及改进情况", r"存在的主要问题"),
-    SectionSpec(6, "六、其他需要报告的事项", r"其他需要报告"),
+    SectionSpec(5, "五、存在的主要问题及改进情况",
+                r"存在的?(?:主要)?问题|主要问题(?:及|和|与)(?:改进|整改)"),
+    SectionSpec(6, "六、其他需要报告的事项",
+                r"其他(?:需要?|应当?|需予)(?:报告|说明)|需要?(?:报告|说明)的其他事项|其他(?:有关)?事项"),
 )
+
 
 TABLE_NAMES = {"table2": "表二 主动公开政府信息情况", "table3": "表三 收到和处理政府信息公开申请情况",
                "table4": "表四 政府信息公开行政复议、行政诉讼情况"}

@@ -62,10 +62,35 @@ def parse(path_or_document) -> Report:
                             "；".join(f"{v}版：{'、'.join(m)}" for v, m in markers.items()))
 
     _tables(report, h)
+    report.body_missing = _body_missing(report)
     if not (report.title or report.sections or report.table2.found or report.table3.found
             or report.table4.found):
         raise InputError(doc.path, "不是政府信息公开工作年度报告：没有找到标题、六个部分或统计表")
     return report
+
+
+#: Fewer CJK characters than this outside the title lines, with no part heading and no table,
+#: is a page whose body did not load (or was not saved), not a report with defects: a real
+#: report's shortest part alone is longer. Page chrome ("来源：… 发布时间：… 浏览次数：") fits.
+BODY_MIN_CJK = 80
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _body_missing(report: Report) -> str | None:
+    """Why the report has no body text, or None. Only when nothing of a report was found — no
+    part heading and no table — and what is left besides the title is a few words."""
+    if report.sections or any(t.found for t in (report.table2, report.table3, report.table4)):
+        return None
+    doc = report.document
+    title = re.sub(r"\s+", "", report.title or "")
+    body = int(doc.meta.get("body_start_line") or 1)
+    rest = [ln for i, ln in enumerate(doc.text.split("\n"), start=1)
+            if i >= body and ln.strip() and (not title or title not in re.sub(r"\s+", "", ln))]
+    n = sum(len(_CJK_CHAR.findall(ln)) for ln in rest)
+    if n >= BODY_MIN_CJK:
+        return None
+    return (f"除标题外只有{n}个汉字（{len(rest)}行），没有任何部分标题或统计表"
+            if rest else "除标题外没有任何文字")
 
 
 def _headings(doc: Document, report: Report, found) -> list[tuple[str, int]]:

@@ -22,7 +22,7 @@ _AFTER = set("。：:；;！!？?”\"）)】>」")
 
 _NUM_RE = re.compile(_NUM)
 _HEADINGS = [(s, re.compile(rf"\s*[^\n。；，,：:\d]{{0,14}}?{s.pattern}")) for s in schema.SECTIONS]
-_HEADING_TAIL = re.compile(r"[^\n。：:\t\d]{0,16}?(?:情况|事项)")
+_HEADING_TAIL = re.compile(r"[^\n。：:\t\d]{0,16}?(?:情况|事项|措施)")
 
 
 def _heading_end(h: str, m_end: int) -> int:

@@ -16,6 +16,19 @@ from .registry import rule
 _CN = "一二三四五六"
 
 
+@rule("STRUCT-EMPTY", title="有报告正文", severity="error", basis="STRUCT",
+      source="条例第五十条; issue 9 (页面只剩标题)", family="structure")
+def struct_empty(report, ctx):
+    """A page whose text is only the title — the body failed to load or was not saved — is one
+    finding, "no report text", not nine missing parts and tables: the engine runs only the
+    metadata rules besides this one on such a report (``Report.body_missing``)."""
+    if report.body_missing:
+        yield Finding(message=f"没有报告正文：{report.body_missing}（页面正文可能未加载或未保存）",
+                      location={"line": report.title_line} if report.title_line else {},
+                      expected="报告正文（六个部分和统计表）", actual=report.body_missing,
+                      quote=report.title)
+
+
 @rule("STRUCT-SECTIONS", title="六个部分齐全且顺序正确", severity="error", basis="OFFICIAL",
       source="spec §5.1; 条例第五十条; 30号“不能遗漏”", family="structure")
 def struct_sections(report, ctx):
