@@ -657,6 +657,55 @@ def render_markdown(spec: Spec | Doc) -> str:
     return "\n".join(out)
 
 
+def render_markdown_subtables(spec: Spec | Doc, *, placeholders: int | None = 6,
+                              header_tables: bool = True, mid_header: bool = True,
+                              column_numbers: bool = False) -> str:
+    """Markdown as a PDF→markdown converter prints a ruled table it could not follow: one
+    sub-table per table row, each under a placeholder header row (``| 数据1 | … | 数据6 |``,
+    ``placeholders`` columns; None: no placeholder, the row is its own header); the applicant
+    header rows printed as tables of their own (``header_tables``); the header repeated in the
+    middle of 表三 as a page break leaves it (``mid_header``); ``column_numbers`` adds a row of
+    column numbers (1…7) under the header, as some reports print."""
+    doc = spec if isinstance(spec, Doc) else build(spec)
+    out: list[str] = []
+
+    def sub_table(cells: list[str]) -> None:
+        cells = [c.replace("|", "\\|") for c in cells]
+        if placeholders:
+            head = [f"数据{i}" for i in range(1, placeholders + 1)]
+            out.append("| " + " | ".join(head) + " |")
+            out.append("|" + "---|" * len(head))
+            out.append("| " + " | ".join(cells) + " |")
+        else:
+            out.append("| " + " | ".join(cells) + " |")
+            out.append("|" + "---|" * len(cells))
+        out.append("")
+
+    for b in doc.blocks:
+        if not isinstance(b, Grid):
+            prefix = {"title": "# ", "heading": "## ", "subheading": "### "}.get(b.kind, "")
+            out += [prefix + b.text, ""]
+            continue
+        full, width = layout(b.rows)
+        rows = [[s[0].text for s in row if s and s[1] and s[0].text] for row in full]
+        heads = [i for i, row in enumerate(full) if not any(s and s[1] and s[0].key for s in row)]
+        first_data = next((i for i in range(len(rows)) if i not in heads), len(rows))
+        header_rows = [rows[i] for i in heads if i < first_data]
+        if b.name != "table3" or not header_tables:
+            header_rows = [sum(header_rows, [])] if header_rows else []
+        for h in header_rows:
+            sub_table(h)
+        if column_numbers and b.name == "table3":
+            sub_table([str(i) for i in range(1, 8)])
+        data = [r for i, r in enumerate(rows) if i >= first_data and r]
+        for k, r in enumerate(data):
+            if mid_header and b.name == "table3" and k == len(data) // 2:
+                for h in header_rows:
+                    sub_table(h)
+            sub_table(r)
+    return "\n".join(out)
+
+
 # ------------------------------------------------------------------ crawler-flattened text
 def render_flat(spec: Spec | Doc, sep: str | None = None) -> str:
     """Crawler text: a header block, then the whole body on one line; table cells concatenated,

@@ -246,11 +246,28 @@ def audit(path_or_report, published=None, config=None) -> AuditResult:
             continue
         run.append(r.id)
         findings.extend(run_rule(r, report, ctx, overrides.get(r.id)))
+    _lower_on_doubtful_tables(report, findings)
     findings.sort(key=_sort_key)
     resolve_spans(findings, report)
     source = {"path": doc.path, "sha256": doc.sha256 or _sha256(doc.path), "format": doc.format}
     return AuditResult(source, report, findings, cfg, run, skipped, pub, pub_src,
                        families=families)
+
+
+def _lower_on_doubtful_tables(report: Report, findings: list[Finding]) -> None:
+    """An error that rests on a table read in doubt (a table rule's, or a narrative comparison
+    with its cells) is lowered to info naming the doubt: STRUCT-READ has said the table could
+    not be read reliably, and a misreading must not reach the auditor as an error."""
+    for f in findings:
+        name = f.location.get("table")
+        if f.severity != "error" or name not in TABLE_ORDER or not report.table(name).doubtful:
+            continue
+        f.severity = "info"
+        f.message = f"（{TABLE_CN_SHORT[name]}读取存疑，降为提示）{f.message}"
+        f.details = {**f.details, "lowered_from": "error", "doubts": list(report.table(name).doubts)}
+
+
+TABLE_CN_SHORT = {"table2": "表二", "table3": "表三", "table4": "表四"}
 
 
 #: Rules that still mean something when the input has no report body: the metadata ones (title,

@@ -82,6 +82,20 @@ class Table:
     # the layout this table prints (2021/2019); can differ from Report.format_version when a
     # report mixes the two formats — the cells follow what is printed
     format_version: str | None = None
+    # how sure the reading is (parsing/confidence.py): exact | recovered | layout | doubtful;
+    # None for a table not found. ``doubts`` says why a reading is doubtful, ``layouts`` which
+    # recognised layouts the parser read through
+    confidence: str | None = None
+    doubts: list[str] = field(default_factory=list)
+    layouts: list[str] = field(default_factory=list)
+
+    @property
+    def doubtful(self) -> bool:
+        return self.confidence == "doubtful"
+
+    def reading_json(self) -> dict:
+        return {"confidence": self.confidence, "doubts": list(self.doubts),
+                "layouts": list(self.layouts)}
 
     def value(self, row: str, col: str):
         c = self.cells.get((row, col))
@@ -195,7 +209,11 @@ class Report:
             "sections": [{"number": s.number, "heading": s.heading, "line": s.line}
                          for s in self.sections],
             "tables": {t.name: t.to_json() for t in (self.table2, self.table3, self.table4)},
+            # an extension of schema.md: how sure each table reading is
+            "readings": {t.name: t.reading_json() for t in (self.table2, self.table3, self.table4)},
         }
+        if self.body_missing:
+            d["body_missing"] = self.body_missing
         if provenance:
             d["provenance"] = {t.name: t.provenance_json()
                                for t in (self.table2, self.table3, self.table4)}

@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..model import Report
 from ..textnorm import label_key, to_halfwidth
 from . import meta as _meta
+from .confidence import assess
 from .sections import parse_sections
 from .tables import parse_table2, parse_table3, parse_table4
 from .version import detect
@@ -62,6 +63,8 @@ def parse(path_or_document) -> Report:
                             "；".join(f"{v}版：{'、'.join(m)}" for v, m in markers.items()))
 
     _tables(report, h)
+    for t in (report.table2, report.table3, report.table4):
+        assess(t, doc.text)
     report.body_missing = _body_missing(report)
     if not (report.title or report.sections or report.table2.found or report.table3.found
             or report.table4.found):

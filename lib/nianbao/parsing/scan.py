@@ -28,9 +28,18 @@ _TOKEN = re.compile(r"(?:[+-](?=[1-9]|0(?![\d])))?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*
                     r"|(?<![\u4e00-\u9fff])无(?![\u4e00-\u9fff])")
 _BLANK_RE = re.compile(r"[—–\-]+|/|无")
 _UNIT_AFTER = re.compile(r"\s*[年月日件条项个次家人%％号页]")
+#: A converter's placeholder column headers ("数据1 … 数据6", "列1", "Column 1"), on a line of
+#: their own: a PDF→markdown tool that could not read the header prints them over every
+#: sub-table. Their digits are names, not values.
+PLACEHOLDER = r"(?:数据|列|字段|栏|[Cc]ol(?:umn)?)[ _]?\d{1,2}"
+PLACEHOLDER_LINE = rf"(?m:^[ \t|]*{PLACEHOLDER}(?:[ \t|]+{PLACEHOLDER})+[ \t|]*$)"
+#: A row of column numbers under the header ("1 2 3 4 5 6 7", maybe after 栏次/序号).
+COLUMN_NUMBERS_LINE = (r"(?m:^[ \t|]*(?:(?:栏次|序号|列号|编号)[ \t|]*)?1[ \t|]+2[ \t|]+3[ \t|]+4[ \t|]+5"
+                       r"(?:[ \t|]+6(?:[ \t|]+7(?:[ \t|]+8)?)?)?[ \t|]*$)")
 _FURNITURE = re.compile(r"第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|(?m:^\s*[-—–]\s*\d+\s*[-—–]\s*$)"
                         r"|(?m:^\s*\d+\s*/\s*\d+\s*$)"
-                        r"|(?m:^[ \t|:]*-{3,}(?:[ \t|:]+-{3,})*[ \t|:]*$)")  # markdown table rule
+                        r"|(?m:^[ \t|:]*-{3,}(?:[ \t|:]+-{3,})*[ \t|:]*$)"  # markdown table rule
+                        rf"|{PLACEHOLDER_LINE}|{COLUMN_NUMBERS_LINE}")
 
 
 def is_cjk(ch: str) -> bool:

@@ -16,7 +16,7 @@ from ..textnorm import label_key
 from .digits import group_sum_check, row_choices, solve_jointly
 from .rows import (RowResult, fmt_reading, leading_aligned, resolve_row, right_aligned, set_reading,
                    trims_padding)
-from .scan import Anchor, Squeezed, chunks, is_cjk, place_anchors
+from .scan import Anchor, Squeezed, blank_furniture, chunks, is_cjk, place_anchors
 from .version import table_format
 
 
@@ -459,7 +459,7 @@ def _t4_pieces(h: str, heads, hi: int):
     pieces = chunks(h, start, hi, to_anchor=False)
     out, prev = [], start
     for p in pieces:
-        gap = _T4_HEADER.sub("", h[prev:p.start])
+        gap = _T4_HEADER.sub("", blank_furniture(h, prev, p.start))
         if any(is_cjk(ch) for ch in gap) and out:
             break
         out.append(p)

@@ -29,6 +29,35 @@ def struct_empty(report, ctx):
                       quote=report.title)
 
 
+@rule("STRUCT-READ", title="统计表读取可靠", severity="warning", basis="STRUCT",
+      source="issue 9 (读表置信度)", family="structure")
+def struct_read(report, ctx):
+    """A table the parser could not read reliably (``Table.confidence == "doubtful"``: column
+    numbers read as values, placeholder headers among the values, rows with values to spare,
+    most of its own identities failing) is one warning saying what was seen and where. The
+    table's arithmetic is then not reported (evidence.check_relations) and any other error
+    resting on it is lowered to info by the engine: a reader's misreading must never reach
+    the auditor as an error about the report."""
+    from .evidence import TABLE_CN
+
+    for t in (report.table2, report.table3, report.table4):
+        if not t.doubtful:
+            continue
+        yield Finding(message=f"{TABLE_CN[t.name]}未能可靠读取（{'；'.join(t.doubts)}），"
+                      "未据此报告表内算术错误，请对照原文核对",
+                      location={"table": t.name, "line": t.line}, expected="可靠读取的表格",
+                      actual="；".join(t.doubts),
+                      quote=_table_head(report, t), details={"doubts": list(t.doubts),
+                                                             "layouts": list(t.layouts)})
+
+
+def _table_head(report, t) -> str | None:
+    if t.line is None:
+        return None
+    lines = report.document.lines[t.line - 1:(t.end_line or t.line)]
+    return "\n".join(lines[:3])[:200] or None
+
+
 @rule("STRUCT-SECTIONS", title="六个部分齐全且顺序正确", severity="error", basis="OFFICIAL",
       source="spec §5.1; 条例第五十条; 30号“不能遗漏”", family="structure")
 def struct_sections(report, ctx):

@@ -40,6 +40,15 @@ def t3_header(report, ctx):
         return
     line = t.line
     header = " ".join((t.header_text or "").split()) or None
+    if not any(t.col_labels.get(c.key) for c in schema.T3_COLUMNS) and (t.doubtful or any(
+            "占位列名" in x for x in t.layouts)):
+        # the converter printed placeholders for the header (or the reading is in doubt): the
+        # columns are read by position; one warning, not seven missing columns
+        yield Finding(severity="warning", message="表三表头未印出列名（只有“数据1…”之类的占位列名），"
+                      "各列按位置读取，请对照原文核实",
+                      location=cell_loc(t, None, None, line), expected="官方列名", actual=header,
+                      quote=header)
+        return
     for c in schema.T3_COLUMNS:
         printed = t.col_labels.get(c.key)
         if not printed and c.label[:2] in (t.header_text or "").replace("\n", ""):
@@ -140,7 +149,7 @@ def t3_cellcount(report, ctx):
     rows absent altogether are T3-ROWS' business. Where the parser had to place the row's
     values by position, the shortfall may be the extraction's: warning."""
     t = report.table3
-    if not t.found:
+    if not t.found or t.doubtful:
         return
     short: dict[tuple, list[str]] = {}
     for row in _present_rows(report):
@@ -179,7 +188,7 @@ def t3_blank(report, ctx):
     bury the findings that matter under one warning per row), listing every blank cell in
     ``details["cells"]`` and the rows and columns in the message (capped)."""
     t = report.table3
-    if not t.found:
+    if not t.found or t.doubtful:
         return
     per_row = []
     for row in _present_rows(report):

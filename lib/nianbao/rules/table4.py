@@ -26,7 +26,7 @@ def t4_layout(report, ctx):
         yield from absent_table(report, t)
         return
     header = " ".join((t.header_text or "").split()) or None
-    for r in schema.T4_ROWS:
+    for r in () if t.doubtful else schema.T4_ROWS:  # a misread table: STRUCT-READ says so
         missing = [c for c in schema.T4_COLUMN_KEYS
                    if t.cell(r.key, c) is None or t.cell(r.key, c).how == MISSING]
         if missing:
