@@ -38,6 +38,11 @@ def title_candidates(text: str, meta: dict, max_lines: int = 12):
     windows of one to three lines."""
     if meta.get("title"):
         yield meta["title"], None
+    pdf_title = re.split(r"\s*[_|]\s*|\s+-\s+", meta["pdf_title"])[0] if meta.get("pdf_title") else None
+    if pdf_title and meta.get("printed_by_browser"):
+        # a page a browser printed to PDF keeps the page <title> ("报告名_栏目_网站"), more
+        # reliable than lines that may join the title to the breadcrumb above it
+        yield pdf_title, None
     lines = text.split("\n")
     seen = 0
     start = int(meta.get("body_start_line") or 1) if meta.get("body_start_line") else 1
@@ -52,6 +57,8 @@ def title_candidates(text: str, meta: dict, max_lines: int = 12):
         seen += 1
         if seen >= max_lines:
             break
+    if pdf_title:  # a Word PDF's Title is often a file name: only when the lines give none
+        yield pdf_title, None
 
 
 def find_title(text: str, meta: dict):

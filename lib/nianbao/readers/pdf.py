@@ -110,6 +110,8 @@ def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
     _check_text_layer(path, pages)
     items = _drop_furniture(pages, notes)
     items = _join_broken_lines(items, notes)
+    if meta.get("printed_by_browser"):
+        items = _drop_site_chrome(items, meta.get("pdf_title"), notes)
     text, blocks = _assemble(items)
     notes.append(f"PDF共{len(pages)}页；表格按表格线识别，逐行读取")
     return Document(path=str(path), format="pdf", sha256=sha, text=text, blocks=blocks,
@@ -133,6 +135,9 @@ def _check_text_layer(path: Path, pages: list[list[_Item]]) -> None:
 
 def _pdf_meta(info: dict) -> dict:
     meta: dict = {}
+    creator = f"{_pdf_string(info.get('Creator'))} {_pdf_string(info.get('Producer'))}"
+    if re.search(r"Chrome|Chromium|Mozilla|Skia/PDF|WebKit", creator):
+        meta["printed_by_browser"] = True
     title = _pdf_string(info.get("Title"))
     if title:
         meta["pdf_title"] = title
@@ -256,11 +261,22 @@ def _span(bounds: list[float], lo: float, hi: float, tol: float = 1.0) -> int:
     return max(1, bisect_right(bounds, hi + tol) - bisect_left(bounds, lo + tol))
 
 
+#: A label cell whose item number landed inside it: "属于国家秘密1.", "其他法律行政2.法规禁止公开".
+#: A browser prints the number vertically centred beside a label wrapped over two lines, so in
+#: reading order it falls between (or after) the label's lines; read as is, "1." is a value.
+_INNER_NUMBER = re.compile(rf"^(?P<a>[^\d]*?[{_CJK}][^\d]*?)(?P<n>\d[.．、])(?P<b>[^\d]*)$")
+
+
 def cell_text(raw: str) -> str:
     """A PDF cell: its wrapped lines joined (a number wrapped in a narrow column is one number),
-    and no justification spaces inside the label."""
+    no justification spaces inside the label, and an item number found inside a label put back
+    in front of it ("属于国家秘密1." → "1.属于国家秘密")."""
     text = join_pieces(raw.split("\n"), numbers_apart=False)
-    return _NUM_IN_PROSE.sub(lambda m: m.group(1) or m.group(2), _CJK_GAP.sub("", text))
+    text = _NUM_IN_PROSE.sub(lambda m: m.group(1) or m.group(2), _CJK_GAP.sub("", text))
+    m = _INNER_NUMBER.match(text)
+    if m:
+        text = m.group("n") + m.group("a") + m.group("b")
+    return text
 
 
 def pdf_spacing(line: str) -> str:
@@ -325,6 +341,44 @@ def _join_broken_lines(items: list[_Item], notes: list[str]) -> list[_Item]:
         if it.kind == "line":
             it.text = pdf_spacing(it.text)
     return out
+
+
+_LAST_PARTS = re.compile(r"^\s*[五六]\s*[、.．]")
+#: short non-sentence lines in a row that mark the site's footer below a printed report
+CHROME_RUN = 4
+_SENTENCE_END = re.compile(r"[。；！？.!?]\s*$|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def _drop_site_chrome(items: list[_Item], pdf_title: str | None, notes: list[str]) -> list[_Item]:
+    """A web page printed by a browser carries the site around the report: navigation above
+    the title, link lists and the footer below the body. Keep from the line that prints the
+    page title (the PDF's Title is the page's <title>, "报告名_栏目_网站") to the end of the
+    body (below); what lies outside is the site's."""
+    lines = [k for k, it in enumerate(items) if it.kind == "line"]
+    key = re.sub(r"\s+", "", re.split(r"\s*[_|]\s*|\s+-\s+", pdf_title or "")[0])
+    first = next((k for k in lines if key and len(key) >= 8 and
+                  key[:12] in re.sub(r"\s+", "", items[k].text)), None)
+    if first is None:
+        return items
+    # the body ends before the site's link lists: after the last part heading (六、, else 五、),
+    # the first run of CHROME_RUN short lines that are neither sentences nor dates (a 落款 is
+    # two or three short lines: agency, office, date)
+    last = len(items) - 1
+    part = max((k for k in lines if k >= first and _LAST_PARTS.match(items[k].text)), default=None)
+    if part is not None:
+        run: list[int] = []
+        for k in range(part + 1, len(items)):
+            it = items[k]
+            short = it.kind == "line" and len(it.text.strip()) <= 15 and \
+                not _SENTENCE_END.search(it.text)
+            run = run + [k] if short else []
+            if len(run) >= CHROME_RUN:
+                last = run[0] - 1
+                break
+    dropped = first + len(items) - 1 - last
+    if dropped:
+        notes.append(f"浏览器打印的网页：已删除报告标题之前和正文之后的网站导航、链接和页脚{dropped}行")
+    return items[first:last + 1]
 
 
 def _latin(c: str) -> bool:
