@@ -26,6 +26,7 @@ from ..document import Block, Document, TableCell
 from ..errors import InputError
 from ..textnorm import fold_radicals
 from .cells import join_pieces
+from .printed_page import drop_site_chrome
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。、；：！？（）《》“”‘’【】〔〕…—"
@@ -111,7 +112,7 @@ def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
     items = _drop_furniture(pages, notes)
     items = _join_broken_lines(items, notes)
     if meta.get("printed_by_browser"):
-        items = _drop_site_chrome(items, meta.get("pdf_title"), notes)
+        items = drop_site_chrome(items, meta.get("pdf_title"), notes)
     text, blocks = _assemble(items)
     notes.append(f"PDF共{len(pages)}页；表格按表格线识别，逐行读取")
     return Document(path=str(path), format="pdf", sha256=sha, text=text, blocks=blocks,
@@ -341,44 +342,6 @@ def _join_broken_lines(items: list[_Item], notes: list[str]) -> list[_Item]:
         if it.kind == "line":
             it.text = pdf_spacing(it.text)
     return out
-
-
-_LAST_PARTS = re.compile(r"^\s*[五六]\s*[、.．]")
-#: short non-sentence lines in a row that mark the site's footer below a printed report
-CHROME_RUN = 4
-_SENTENCE_END = re.compile(r"[。；！？.!?]\s*$|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
-
-
-def _drop_site_chrome(items: list[_Item], pdf_title: str | None, notes: list[str]) -> list[_Item]:
-    """A web page printed by a browser carries the site around the report: navigation above
-    the title, link lists and the footer below the body. Keep from the line that prints the
-    page title (the PDF's Title is the page's <title>, "报告名_栏目_网站") to the end of the
-    body (below); what lies outside is the site's."""
-    lines = [k for k, it in enumerate(items) if it.kind == "line"]
-    key = re.sub(r"\s+", "", re.split(r"\s*[_|]\s*|\s+-\s+", pdf_title or "")[0])
-    first = next((k for k in lines if key and len(key) >= 8 and
-                  key[:12] in re.sub(r"\s+", "", items[k].text)), None)
-    if first is None:
-        return items
-    # the body ends before the site's link lists: after the last part heading (六、, else 五、),
-    # the first run of CHROME_RUN short lines that are neither sentences nor dates (a 落款 is
-    # two or three short lines: agency, office, date)
-    last = len(items) - 1
-    part = max((k for k in lines if k >= first and _LAST_PARTS.match(items[k].text)), default=None)
-    if part is not None:
-        run: list[int] = []
-        for k in range(part + 1, len(items)):
-            it = items[k]
-            short = it.kind == "line" and len(it.text.strip()) <= 15 and \
-                not _SENTENCE_END.search(it.text)
-            run = run + [k] if short else []
-            if len(run) >= CHROME_RUN:
-                last = run[0] - 1
-                break
-    dropped = first + len(items) - 1 - last
-    if dropped:
-        notes.append(f"浏览器打印的网页：已删除报告标题之前和正文之后的网站导航、链接和页脚{dropped}行")
-    return items[first:last + 1]
 
 
 def _latin(c: str) -> bool:
