@@ -224,13 +224,8 @@ def audit(path_or_report, published=None, config=None) -> AuditResult:
         from .parsing import parse
 
         report = parse(path_or_report)
-    if caller_date is not None:
-        pub, pub_src = caller_date, "caller"
-    elif report.published is not None:
-        pub, pub_src = report.published, "input"
-    else:
-        pub, pub_src = None, "unknown"
-    ctx = Context(cfg, pub, pub_src)
+    ctx = context_for(report, cfg, caller_date)
+    pub, pub_src = ctx.published, ctx.published_source
     disabled = set(cfg["disabled"])
     overrides = cfg["severity"]
     findings: list[Finding] = []
@@ -277,6 +272,19 @@ BODYLESS_RULES = ("STRUCT-EMPTY",)
 
 def runs_without_body(r) -> bool:
     return r.family == "meta" or r.id in BODYLESS_RULES
+
+
+def context_for(report: Report, cfg: dict, published=None) -> Context:
+    """The ``Context`` an audit of ``report`` runs its rules in: the effective configuration
+    ``cfg`` (from ``load_config``) and the publication date (the caller's ``published``, else
+    the report's own, else unknown). ``audit`` builds it here, and so does anything that runs
+    single rules the way an audit would (the rule cases in tests/rule_cases)."""
+    caller_date = parse_date(published)
+    if caller_date is not None:
+        return Context(cfg, caller_date, "caller")
+    if report.published is not None:
+        return Context(cfg, report.published, "input")
+    return Context(cfg, None, "unknown")
 
 
 def run_rule(r, report: Report, ctx: Context | None = None,
