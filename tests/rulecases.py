@@ -284,7 +284,7 @@ def _same(want, got) -> bool:
 def _contains(want, text: str) -> bool:
     if want is None:
         return True
-    return all(str(w) in text for w in ([want] if isinstance(want, str) else want))
+    return all(str(w) in text for w in (want if isinstance(want, list) else [want]))
 
 
 def describe(findings: list[Finding]) -> str:
