@@ -30,8 +30,8 @@ FIXTURE_REPORTS = Path(__file__).resolve().parent / "fixtures" / "reports"
 
 BASES = ("clean", "text", "fixture")
 CASE_KEYS = {"name", "note", "edits", "published", "config", "expect", *BASES}
-EXPECT_KEYS = {"severity", "location", "message_contains", "quote_contains", "expected",
-               "actual", "details"}
+EXPECT_KEYS = {"severity", "location", "message_contains", "quote_contains", "span_text",
+               "expected", "actual", "details"}
 LOCATION_KEYS = {"table", "row", "column", "section", "line"}
 TEXT_EDITS = ("replace",)
 REPORT_EDITS = ("set_cell", "set")
@@ -227,37 +227,41 @@ def _child(obj, part: str):
 
 
 # ---------------------------------------------------------------- running and matching
-def run_case(case: Case, rule) -> list[Finding]:
-    """Build the report and run ``rule`` in the context an audit would give it."""
+def run_case(case: Case, rule) -> tuple[list[Finding], str]:
+    """Build the report and run ``rule`` in the context an audit would give it; the findings
+    and the report's text (which their spans point into)."""
     report = build(case)
     cfg = load_config(case.spec.get("config"))
     ctx = context_for(report, cfg, case.spec.get("published"))
-    return run_rule(rule, report, ctx, cfg["severity"].get(rule.id))
+    return run_rule(rule, report, ctx, cfg["severity"].get(rule.id)), report.text
 
 
-def mismatch(expect: list[dict], findings: list[Finding]) -> str | None:
+def mismatch(expect: list[dict], findings: list[Finding], text: str = "") -> str | None:
     """None when ``findings`` are exactly the expected ones (same number; each expectation
     matched by a different finding, in any order); otherwise what differs."""
     if len(expect) != len(findings):
         return f"expected {len(expect)} finding(s), got {len(findings)}"
-    if _assign(expect, list(range(len(findings))), findings):
+    ok = [[_matches(e, f, text) for f in findings] for e in expect]
+    if _assign(ok, 0, frozenset(range(len(findings)))):
         return None
-    bad = [e for e in expect if not any(_matches(e, f) for f in findings)]
+    bad = [e for e, row in zip(expect, ok) if not any(row)]
     return f"no finding matches {bad[0] if bad else 'the expectations one-to-one'}"
 
 
-def _assign(expect: list[dict], free: list[int], findings: list[Finding]) -> bool:
-    """Whether each expectation can take a finding of its own (the lists are short)."""
-    if not expect:
+def _assign(ok: list[list[bool]], i: int, free: frozenset) -> bool:
+    """Whether expectations i… can each take a finding of their own (the lists are short)."""
+    if i == len(ok):
         return True
-    first, rest = expect[0], expect[1:]
-    return any(_matches(first, findings[i]) and _assign(rest, [j for j in free if j != i], findings)
-               for i in free)
+    return any(ok[i][j] and _assign(ok, i + 1, free - {j}) for j in free)
 
 
-def _matches(e: dict, f: Finding) -> bool:
+def _matches(e: dict, f: Finding, text: str) -> bool:
     if "severity" in e and e["severity"] != f.severity:
         return False
+    if "span_text" in e:
+        span = f.location.get("span")
+        if not span or text[span[0]:span[1]] != str(e["span_text"]):
+            return False
     for k, v in (e.get("location") or {}).items():
         if f.location.get(k) != v:
             return False

@@ -73,8 +73,8 @@ def test_rule_case(case: Case):
     rule = RULES.get(case.rule)
     if rule is None:
         pytest.skip(f"{case.rule} is not registered (see the test of stray files)")
-    findings = run_case(case, rule)
-    problem = mismatch(case.expect, findings)
+    findings, text = run_case(case, rule)
+    problem = mismatch(case.expect, findings, text)
     assert problem is None, f"{case.where}: {problem}; the rule gave:\n{describe(findings)}"
 
 
@@ -100,6 +100,10 @@ def test_mismatch_counts_and_fields():
     g = Finding(message="m", severity="warning", location={"column": "total"})
     assert mismatch([{"severity": "error"}, {"severity": "error"}], [f, g]) is not None
     assert mismatch([{"severity": "warning"}, {"severity": "error"}], [f, g]) is None
+    h = Finding(message="m", location={"span": (2, 4)})
+    assert mismatch([{"span_text": "cd"}], [h], "abcdef") is None
+    assert mismatch([{"span_text": "bc"}], [h], "abcdef") is not None
+    assert mismatch([{"span_text": "cd"}], [f], "abcdef") is not None  # no span at all
 
 
 @pytest.mark.parametrize("text,msg", [
