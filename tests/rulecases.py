@@ -185,8 +185,9 @@ def _set_cell(case: Case, report: Report, arg: dict) -> None:
     if not isinstance(arg, dict) or set(arg) - keys or not {"table", "row", "column", "value"} <= set(arg):
         raise CaseError(f"{case.where}: set_cell takes table, row, column, value "
                         "and optionally how, raw, reason")
-    if report.table(arg["table"]) is None:
-        raise CaseError(f"{case.where}: no table {arg['table']!r}")
+    t = report.table(arg["table"])
+    if t is None or (arg["row"], arg["column"]) not in t.cells:
+        raise CaseError(f"{case.where}: the report has no cell {arg['table']}/{arg['row']}/{arg['column']}")
     set_cell(report, arg["table"], arg["row"], arg["column"], arg["value"],
              arg.get("how", "read" if arg["value"] is not None else "blank"), arg.get("raw"),
              arg.get("reason"))

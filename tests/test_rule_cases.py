@@ -126,10 +126,12 @@ def test_an_edit_that_changes_nothing_is_refused(tmp_path):
     path = tmp_path / "T3-R1.yml"
     path.write_text("rule: T3-R1\ncases:\n- name: a\n  clean: 2021\n"
                     "  edits: [{replace: {old: 不存在的文字, new: x}}]\n  expect: []\n"
-                    "- name: b\n  clean: 2021\n  edits: [{set: {table3.no_such: 1}}]\n  expect: []\n",
+                    "- name: b\n  clean: 2021\n  edits: [{set: {table3.no_such: 1}}]\n  expect: []\n"
+                    "- name: c\n  clean: 2021\n  edits: [{set_cell: {table: table3, row: no_row,"
+                    " column: total, value: 1}}]\n  expect: []\n",
                     encoding="utf-8")
-    a, b = load_cases(path)
+    a, b, c = load_cases(path)
     all_rules()
-    for case, msg in ((a, "found 0"), (b, "cannot set")):
+    for case, msg in ((a, "found 0"), (b, "cannot set"), (c, "no cell table3/no_row/total")):
         with pytest.raises(CaseError, match=msg):
             run_case(case, RULES["T3-R1"])
