@@ -22,6 +22,7 @@ from .config import agency_kind, load_config
 from .errors import InputError
 from .findings import SEVERITIES, Finding, severity_rank
 from .model import PUBLISHED_SOURCE_LABELS, Report
+from .schema import TABLE_SHORT
 from .rules.registry import all_rules
 from .spans import resolve as resolve_spans
 
@@ -258,11 +259,9 @@ def _lower_on_doubtful_tables(report: Report, findings: list[Finding]) -> None:
         if f.severity != "error" or name not in TABLE_ORDER or not report.table(name).doubtful:
             continue
         f.severity = "info"
-        f.message = f"（{TABLE_CN_SHORT[name]}读取存疑，降为提示）{f.message}"
+        f.message = f"（{TABLE_SHORT[name]}读取存疑，降为提示）{f.message}"
         f.details = {**f.details, "lowered_from": "error", "doubts": list(report.table(name).doubts)}
 
-
-TABLE_CN_SHORT = {"table2": "表二", "table3": "表三", "table4": "表四"}
 
 
 #: Rules that still mean something when the input has no report body: the metadata ones (title,

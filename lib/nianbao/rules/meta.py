@@ -56,9 +56,53 @@ def meta_year(report, ctx):
         if report.period_span:
             ploc["span"] = tuple(report.period_span)
         got = f"{start or '?'}至{end or '?'}"
+        why = _part_year_reason(report, year)
+        if why:
+            yield Finding(severity="info",
+                          message=f"统计期限为{got}，不足{year}全年；报告说明了原因（{why}），请核实",
+                          location=ploc, expected=f"{want[0]}至{want[1]}", actual=got, quote=quote,
+                          details={"explained_by": why})
+            return
         yield Finding(severity="error",
                       message=f"标题年度为{year}年，但统计期限为{got}（应为{year}年1月1日至{year}年12月31日）",
                       location=ploc, expected=f"{want[0]}至{want[1]}", actual=got, quote=quote)
+
+
+#: Why an agency may report part of a year: it was set up (or its disclosure work began) after
+#: 1月1日, or it was abolished / merged before 12月31日. A closed class of event words.
+_PART_YEAR_CUE = re.compile(r"成立|组建|挂牌|设立|新设|机构改革|启动|开始运行|正式运行|开始履职|履职"
+                            r"|撤销|撤并|合并|划转|移交|更名")
+
+
+_SENTENCE_END = re.compile(r"[。！？\n]")
+
+
+def _part_year_reason(report, year: int) -> str | None:
+    """The report's own explanation of a part-year period, or None. Accepted only for a period
+    inside the title year that keeps one end on the year boundary (it starts later because the
+    agency began then, or ends earlier because it ceased), and only when the sentence stating
+    the period, or the one before it, names such an event. The cue words are read from the text
+    around the period, not looked up by report (the sentence before counts only within the paragraph)."""
+    start, end = report.period
+    if not (start and end and start.year == end.year == year and start <= end):
+        return None
+    if (start.month, start.day) != (1, 1) and (end.month, end.day) != (12, 31):
+        return None
+    if not report.period_span:
+        return None
+    text = report.text
+    a, b = report.period_span
+    ends = [-1, -1] + [m.start() for m in _SENTENCE_END.finditer(text, 0, a)]
+    lo = (ends[-1] if text[ends[-1]:ends[-1] + 1] == "\n" else ends[-2]) + 1
+    m_hi = _SENTENCE_END.search(text, b)
+    window = text[lo:m_hi.start() if m_hi else len(text)]
+    m = _PART_YEAR_CUE.search(window)
+    if not m:
+        return None
+    stops = "，。；,;"
+    c0 = max(window.rfind(ch, 0, m.start()) for ch in stops) + 1
+    ends = [i for i in (window.find(ch, m.end()) for ch in stops) if i >= 0]
+    return window[c0:min(ends) if ends else len(window)].strip()[:40]
 
 
 def deadline(year: int, kind: str, deadlines: dict) -> dt.date:
