@@ -191,6 +191,15 @@ class Report:
     def table(self, name: str) -> Table:
         return {"table2": self.table2, "table3": self.table3, "table4": self.table4}[name]
 
+    def layout(self, name: str) -> str:
+        """The format (2019 or 2021) whose rows and columns table ``name`` was read in: the
+        layout it prints when the parser found it, else the report's. A 2021 report may print a
+        2019 表二 beside a 2021 表三; every rule that walks a table's rows asks this, never
+        ``format_version``, so it looks for the rows the table has."""
+        t = self.table(name)
+        fmt = t.format_version if t.found and t.format_version else self.format_version
+        return schema.FORMAT_2019 if fmt == schema.FORMAT_2019 else schema.FORMAT_2021
+
     def section(self, number: int) -> Section | None:
         return next((s for s in self.sections if s.number == number), None)
 

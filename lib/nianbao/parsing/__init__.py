@@ -56,13 +56,19 @@ def parse(path_or_document) -> Report:
     report.published = _meta.find_published(doc.text, doc.meta, last)
 
     key_text = label_key(doc.text)
-    fmt, markers = detect(key_text, report.year, "本年新收" in key_text)
-    report.format_version, report.format_markers = fmt, markers
-    if len(markers) > 1:
-        report.notes.append("同时出现2021版和2019版格式的标签：" +
-                            "；".join(f"{v}版：{'、'.join(m)}" for v, m in markers.items()))
-
+    has_t3 = "本年新收" in key_text
+    report.format_version, report.format_markers = detect(key_text, report.year, has_t3)
     _tables(report, h)
+    in_tables = _table_text(report)
+    if in_tables:  # markers count where the tables are, not in the prose (政府集中采购项目…N条)
+        fmt, markers = detect(label_key(in_tables), report.year, has_t3)
+        if fmt != report.format_version:
+            report.format_version = fmt
+            _tables(report, h)
+        report.format_markers = markers
+    if len(report.format_markers) > 1:
+        report.notes.append("同时出现2021版和2019版格式的标签：" + "；".join(
+            f"{v}版：{'、'.join(m)}" for v, m in report.format_markers.items()))
     for t in (report.table2, report.table3, report.table4):
         assess(t, doc.text)
     report.body_missing = _body_missing(report)
@@ -94,6 +100,13 @@ def _body_missing(report: Report) -> str | None:
         return None
     return (f"除标题外只有{n}个汉字（{len(rest)}行），没有任何部分标题或统计表"
             if rest else "除标题外没有任何文字")
+
+
+def _table_text(report: Report) -> str:
+    """The text of the tables the parser found (their spans, headers included), joined: where
+    format markers are labels. Empty when no table was found."""
+    spans = [t.span for t in (report.table2, report.table3, report.table4) if t.found and t.span]
+    return "\n".join(report.text[a:b] for a, b in spans)
 
 
 def _headings(doc: Document, report: Report, found) -> list[tuple[str, int]]:

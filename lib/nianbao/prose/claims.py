@@ -473,7 +473,7 @@ def _t3_broken_rows(report) -> set[str]:
     r1 = [v("new_received"), v("carried_over"), v("total_processed"), v("carried_forward")]
     if None not in r1 and abs(r1[0] + r1[1] - r1[2] - r1[3]) > 1e-6:
         out |= {"new_received", "carried_over", "total_processed", "carried_forward"}
-    fmt = schema.FORMAT_2019 if report.format_version == schema.FORMAT_2019 else schema.FORMAT_2021
+    fmt = report.layout("table3")
     leaves = [v(r) for r in schema.T3_LEAVES[fmt]]
     if r1[2] is not None and None not in leaves and abs(sum(leaves) - r1[2]) > 1e-6:
         out |= {"total_processed", *schema.T3_LEAVES[fmt]}
@@ -487,8 +487,8 @@ def _t4(report, rows) -> Side:
 def _t3_group(report, prefix) -> Side:
     from .. import schema
 
-    rows = [r.key for r in schema.t3_rows(report.format_version) if r.key.startswith(prefix)]
-    if prefix == "other" and report.format_version == schema.FORMAT_2019:
+    rows = [r.key for r in schema.t3_rows(report.layout("table3")) if r.key.startswith(prefix)]
+    if prefix == "other" and report.layout("table3") == schema.FORMAT_2019:
         rows = ["other"]
     return _t3(report, rows)
 
@@ -499,7 +499,7 @@ _NONE = Side(None, 0.0, [], [])
 def _t2(report, row, col21, col19=None) -> Side:
     from .. import schema
 
-    col = col19 if report.format_version == schema.FORMAT_2019 else col21
+    col = col19 if report.layout("table2") == schema.FORMAT_2019 else col21
     c = report.table2.cell(row, col) if col else None
     if c is None:
         return _NONE

@@ -31,7 +31,7 @@ def t2_labels(report, ctx):
     if not t.found:
         yield from absent_table(report, t)
         return
-    rows = schema.t2_rows(report.format_version)
+    rows = schema.t2_rows(report.layout("table2"))
     items: dict[str, list] = {}
     for r in rows:
         items.setdefault(r.item, []).append(r)
@@ -85,7 +85,7 @@ def t2_unit(report, ctx):
     is shown (info); a different unit, or a value not written with the decimals its own header
     asks for, is self-inconsistent (warning, quoting the printed token)."""
     t = report.table2
-    if not t.found or report.format_version == schema.FORMAT_2019:
+    if not t.found or report.layout("table2") == schema.FORMAT_2019:
         return
     printed = t.col_labels.get("amount_wan")
     cell = t.cell("fees", "amount_wan")
@@ -136,7 +136,7 @@ def t2_r7(report, ctx):
     force plus repealed is suspicious (it can legitimately fail when a document expired
     without formal repeal, hence a warning)."""
     t = report.table2
-    if not t.found or report.format_version == schema.FORMAT_2019:
+    if not t.found or report.layout("table2") == schema.FORMAT_2019:
         return
     blocked, skipped = [], []
     for row in ("regulations", "normative_documents"):

@@ -24,7 +24,7 @@ def _found(report) -> bool:
 
 def _present_rows(report) -> list[str]:
     t = report.table3
-    return [r.key for r in schema.t3_rows(report.format_version) if t.row_labels.get(r.key)]
+    return [r.key for r in schema.t3_rows(report.layout("table3")) if t.row_labels.get(r.key)]
 
 
 @rule("T3-HEADER", title="表三表头：7列且列名为官方名称", severity="error", basis="OFFICIAL",
@@ -83,7 +83,7 @@ def t3_rows(report, ctx):
     collapsed = _collapsed_six(report)
     if collapsed:
         yield collapsed
-    for r in schema.t3_rows(report.format_version):
+    for r in schema.t3_rows(report.layout("table3")):
         if collapsed and r.key in SIX_2021:
             continue
         printed = t.row_labels.get(r.key)
@@ -128,7 +128,7 @@ SIX_2021 = ("other_no_correction", "other_no_fee", "other_other")
 def _collapsed_six(report) -> Finding | None:
     """The 2019 single-row （六）其他处理 in a 2021-format table, as one finding."""
     t = report.table3
-    if report.format_version != schema.FORMAT_2021:
+    if report.layout("table3") != schema.FORMAT_2021:
         return None
     absent = [k for k in SIX_2021[:2] if not t.row_labels.get(k)]
     label = t.row_labels.get("other_other") or t.row_labels.get("other")
@@ -254,8 +254,7 @@ def t3_r3(report, ctx):
     format, 19 in 2019), column by column."""
     if not _found(report):
         return []
-    fmt = schema.FORMAT_2019 if report.format_version == schema.FORMAT_2019 else schema.FORMAT_2021
-    leaves = schema.T3_LEAVES[fmt]
+    leaves = schema.T3_LEAVES[report.layout("table3")]
     rels = [Relation(f"“{col_cn(T, c)}”列：（七）总计=办理结果各项之和",
                      [(r, c) for r in leaves], [("total_processed", c)], ("total_processed", c),
                      "办理结果各项之和", "（七）总计") for c in COLS]
