@@ -413,3 +413,27 @@ def test_blank_markers_inside_run_together_digits():
         assert row_vals[schema.T3_COLUMN_KEYS.index(col)] is None, (row, row_vals)
         assert [v for v in row_vals if v is not None] == [0] * 6, (row, row_vals)
         assert r.table3.cell(row, col).how == BLANK
+
+
+def test_last_row_digits_glued_to_the_next_paragraphs_year():
+    """Flattened text: 结转下年度 "1000001" runs into "2023年，…" of the paragraph after the table;
+    the year is prose, not a value (issue 9: a real report read as a row without cells)."""
+    runs = {"carried_forward": "10000012023年，本局继续做好申请办理和答复工作。"}
+    r = parse(doc_of(flat_text(runs, "10012 01001 00000", {"regulations": "000",
+                                                            "normative_documents": "2 1 9"})))
+    assert values(r.table3, "carried_forward") == [1, 0, 0, 0, 0, 0, 1]
+    assert "2023" not in (r.table3.cell("carried_forward", "total").raw or "")
+
+
+def test_a_number_before_a_unit_word_is_still_not_a_value():
+    runs = {"carried_forward": "1000001 共计2023件申请。"}
+    r = parse(doc_of(flat_text(runs, "10012 01001 00000", {"regulations": "000",
+                                                            "normative_documents": "2 1 9"})))
+    assert values(r.table3, "carried_forward") == [1, 0, 0, 0, 0, 0, 1]
+
+
+def test_enforcement_file_row_printed_as_case_is_found():
+    """7.属于行政执法案件 (a real wording) is the 案卷 row, read with its values."""
+    r = parse(doc_of(report_text(t3=t3_lines(labels={"withheld_enforcement_file": "7.属于行政执法案件"}))))
+    assert r.table3.row_labels["withheld_enforcement_file"] == "7.属于行政执法案件"
+    assert values(r.table3, "withheld_enforcement_file") == [0] * 7

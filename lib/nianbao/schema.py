@@ -64,7 +64,7 @@ T3_ROWS: tuple[RowSpec, ...] = (
     RowSpec("withheld_third_party", "4.保护第三方合法权益", ("第三方合法权益", "第三方"), _G3),
     RowSpec("withheld_internal_affairs", "5.属于三类内部事务信息", ("内部事务",), _G3),
     RowSpec("withheld_process_info", "6.属于四类过程性信息", ("过程性信息", "过程性"), _G3),
-    RowSpec("withheld_enforcement_file", "7.属于行政执法案卷", ("执法案卷",), _G3),
+    RowSpec("withheld_enforcement_file", "7.属于行政执法案卷", ("执法案卷", "行政执法案"), _G3),
     RowSpec("withheld_query_matter", "8.属于行政查询事项", ("行政查询", "查询事项"), _G3),
     RowSpec("unavailable_not_held", "1.本机关不掌握相关政府信息", ("不掌握",), _G4),
     RowSpec("unavailable_needs_creation", "2.没有现成信息需要另行制作", ("另行制作", "没有现成"), _G4),

@@ -28,6 +28,10 @@ _TOKEN = re.compile(r"(?:[+-](?=[1-9]|0(?![\d])))?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*
                     r"|(?<![\u4e00-\u9fff])无(?![\u4e00-\u9fff])")
 _BLANK_RE = re.compile(r"[—–\-]+|/|无")
 _UNIT_AFTER = re.compile(r"\s*[年月日件条项个次家人%％号页]")
+#: A table's last digits glued to the year that opens the next paragraph of flattened text
+#: ("…结转下年度继续办理2000002" + "2025年，我局…"): the year is prose, the digits before it are
+#: the row's.
+_GLUED_YEAR = re.compile(r"(\d+?)((?:19[5-9]|20\d)\d)")
 #: A converter's placeholder column headers ("数据1 … 数据6", "列1", "Column 1"), on a line of
 #: their own: a PDF→markdown tool that could not read the header prints them over every
 #: sub-table. Their digits are names, not values.
@@ -172,16 +176,20 @@ def _tokens(h: str, lo: int, hi: int) -> list[Piece]:
     seg = h[lo:hi]
     for m in _TOKEN.finditer(seg):
         tok = m.group()
+        end = m.end()
         if tok[0].isdigit() or (tok[0] in "+-" and len(tok) > 1 and tok[1].isdigit()):
             if _UNIT_AFTER.match(seg, m.end()) and not tok.endswith("元"):
-                continue
+                glued = _GLUED_YEAR.fullmatch(tok) if seg[m.end():m.end() + 1] == "年" else None
+                if not glued:
+                    continue
+                tok, end = glued.group(1), m.start() + len(glued.group(1))
             if re.match(r"[.、]\s*[\u4e00-\u9fff“\"]", seg[m.end():m.end() + 3]) and tok.isdigit():
                 continue  # a label's numbering ("1.属于国家秘密"), not a value
             if m.start() > 0 and seg[m.start() - 1] == "第":
                 continue
         elif tok != "无" and not _standalone(seg, m.start(), m.end()):
             continue
-        out.append(Piece(make_chunk(tok), lo + m.start(), lo + m.end()))
+        out.append(Piece(make_chunk(tok), lo + m.start(), lo + end))
     return out
 
 
