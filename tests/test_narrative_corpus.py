@@ -10,6 +10,7 @@ import pytest
 
 from nianbao.parsing import parse
 from nianbao.prose import claims as C
+from nianbao.prose import links as L
 from nianbao.rules.registry import RULES, all_rules
 from nianbao.engine import run_rule
 
@@ -43,7 +44,7 @@ def test_seed(seed_path):
     assert by["NARR-OVERALL5"][0].severity == "warning"
     assert any(f.actual == "今年以来" for f in by["TEXT-DEIXIS"])
     assert "NARR-REVIEW" not in by  # 没有…行政复议和诉讼 agrees with 表四
-    links = [C.link(c, report) for c in C.extract(report)]
+    links = [L.link(c, report) for c in C.extract(report)]
     assert {(lk.claim.metric, lk.status) for lk in links} == {("review.total", "match"), ("suit.total", "match")}
     assert not [f for f in fs if f.severity == "error" and f.rule != "TEXT-REGION"]
 

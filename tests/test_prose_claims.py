@@ -8,6 +8,7 @@ from nianbao import schema
 from nianbao.document import Document
 from nianbao.model import Cell, Report, Table
 from nianbao.prose import claims as C
+from nianbao.prose import links as L
 from nianbao.prose.sentences import Sentence
 
 
@@ -90,7 +91,7 @@ def _report(text, t3=None, t4=None, fmt=schema.FORMAT_2021):
 
 
 def _links(r):
-    return [(lk.claim.metric, lk.status, lk.expected, lk.matched) for lk in C.check(r)]
+    return [(lk.claim.metric, lk.status, lk.expected, lk.matched) for lk in L.check(r)]
 
 
 def test_received_may_include_carried_over():
@@ -109,7 +110,7 @@ def test_blank_cells_give_a_lower_bound_not_zero():
     r = _report("予以公开及部分公开40件。", cells)
     assert _links(r) == [("result.granted_partial", "null", None, None)]
     r = _report("予以公开及部分公开20件。", cells)
-    lk = C.check(r)[0]
+    lk = L.check(r)[0]
     assert (lk.status, lk.expected, lk.lower) == ("mismatch", 35, True)
 
 

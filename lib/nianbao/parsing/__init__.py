@@ -19,7 +19,9 @@ from ..textnorm import label_key, to_halfwidth
 from . import meta as _meta
 from .confidence import assess
 from .sections import parse_sections
-from .tables import parse_table2, parse_table3, parse_table4
+from .table2 import parse_table2
+from .table4 import parse_table4
+from .tables import parse_table3
 from .version import detect
 
 __all__ = ["parse"]

@@ -1,4 +1,5 @@
-"""表二, 表三 and 表四: find the official row labels in order and read the values between them.
+"""表三, and the machinery every table parser shares: find the official row labels in order and
+read the values between them (表二 in ``table2.py``, 表四 in ``table4.py``).
 
 Each parser gets the stretch of text where its table can be (from the section heading to the
 next table or section) and fills a ``Table`` with every cell the detected format defines — a
@@ -16,11 +17,11 @@ from ..textnorm import label_key
 from .digits import group_sum_check, row_choices, solve_jointly
 from .rows import (RowResult, fmt_reading, leading_aligned, resolve_row, right_aligned, set_reading,
                    trims_padding)
-from .scan import Anchor, Squeezed, blank_furniture, chunks, is_cjk, place_anchors
+from .scan import Anchor, Squeezed, chunks, is_cjk, place_anchors
 from .version import table_format
 
 
-def _alt(words) -> re.Pattern:
+def alt(words) -> re.Pattern:
     return re.compile("|".join(re.escape(label_key(w)) for w in words))
 
 
@@ -30,21 +31,17 @@ _T3_OVERRIDES = {
     "total_processed": re.compile("总计"),
     "other": re.compile("其他处理"),
 }
-T3_PATTERNS = {r.key: _T3_OVERRIDES.get(r.key) or _alt(r.keywords) for r in schema.T3_ROWS}
+T3_PATTERNS = {r.key: _T3_OVERRIDES.get(r.key) or alt(r.keywords) for r in schema.T3_ROWS}
 _T3_GROUPS = [re.compile(p) for p in ("本年度办理结果", "不予公开", "无法提供", "不予处理")]
 _T3_GROUP6 = re.compile("其他处理")
 _T3_HEADER = re.compile("本列数据|勾稽关系|申请人情况")
-_T2_GROUPS = [re.compile(r"第二十条(?:第[一二三四五六七八九十\d]{1,3}项)?"), re.compile("信息内容")]
-_T4_HEADER = re.compile("未经复议直接起诉|复议后起诉|行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结"
-                        "|总计|维持|纠正|其他|尚未|审结|结果|总|计")
 _PROSE = re.compile(r"[\u4e00-\u9fff]{6,}")
 
 COLLAPSED_6 = "（六）其他处理只印了一行：数值记入“3.其他”，1、2两个子项缺失"
 R2_GROUPS = [(tuple(range(6)), 6)]
-R4_GROUPS = [(tuple(range(b * 5, b * 5 + 4)), b * 5 + 4) for b in range(3)]
 
 
-def _own_format(table: Table, sq: Squeezed, report_fmt: str) -> str:
+def own_format(table: Table, sq: Squeezed, report_fmt: str) -> str:
     fmt = table_format(table.name, sq.s, report_fmt)
     table.format_version = schema.FORMAT_2019 if fmt == schema.FORMAT_2019 else schema.FORMAT_2021
     if fmt != report_fmt and report_fmt in (schema.FORMAT_2021, schema.FORMAT_2019):
@@ -62,7 +59,7 @@ def _find_rows(sq: Squeezed, specs, patterns) -> list[Anchor]:
     return anchors
 
 
-def _groups(sq: Squeezed, pats, rows: list[Anchor], after: int) -> list[Anchor]:
+def delimiters(sq: Squeezed, pats, rows: list[Anchor], after: int) -> list[Anchor]:
     """Delimiting labels (group headings, captions) that do not overlap a row label."""
     out = []
     for pat in pats:
@@ -81,7 +78,7 @@ def _last_row_end(h: str, lo: int, hi: int) -> int:
     return p.start() if p else hi
 
 
-def _segments(doc, h: str, anchors: list[Anchor], hi: int, table: Table):
+def segments(doc, h: str, anchors: list[Anchor], hi: int, table: Table):
     """(anchor, pieces, segment end) for each row anchor. A later line of the segment that is
     a table row with a label of its own (not an official one) ends the segment; its label goes
     to ``table.extra_labels`` and its values are not given to the row above."""
@@ -115,98 +112,40 @@ def _extra_rows(doc, h: str, lo: int, hi: int, table: Table) -> int | None:
     return first
 
 
-def _extent(doc, table: Table, start: int, end: int) -> None:
+def extent(doc, table: Table, start: int, end: int) -> None:
     table.span = (start, end)
     table.line = doc.line_of(start)
     table.end_line = doc.line_of(max(start, end - 1))
 
 
-def _fill_missing(table: Table, row: str, cols, reason: str) -> None:
+def fill_missing(table: Table, row: str, cols, reason: str) -> None:
     for c in cols:
         table.cells[(row, c)] = Cell(None, MISSING, None, None, None, reason)
 
 
 # ---------------------------------------------------------------- 表三
 def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
+    """表三 in ``h[lo:hi]``: its row labels in order, the header before them, each row's values
+    (run-together digits settled by R2, then jointly by R1/R3), and, when the labels were
+    scrambled, the rows mapped by the order of their value lines."""
     table = Table("table3")
     sq = Squeezed(h, lo, hi)
-    fmt = _own_format(table, sq, fmt)
+    fmt = own_format(table, sq, fmt)
     specs = schema.t3_rows(fmt)
-    cols = schema.T3_COLUMN_KEYS
     rows = _find_rows(sq, specs, T3_PATTERNS)
     if not rows:
-        table.notes.append("未找到表三的行标签")
-        for spec in specs:
-            _fill_missing(table, spec.key, cols, "报告中没有表三")
-            table.row_labels[spec.key] = None
-        for c in schema.T3_COLUMNS:
-            table.col_labels[c.key] = None
+        _not_found(table, specs)
         return table
     table.found = True
-    found = {a.key for a in rows}
-    groups = _groups(sq, _T3_GROUPS, rows, rows[0].kw_start)
-    six = [k for k in ("other_no_correction", "other_no_fee", "other_other") if k in
-           {s.key for s in specs}]
-    if six and not found & set(six):
-        m = sq.find(_T3_GROUP6, sq.pos(rows[0].kw_start))
-        if m:  # （六）其他处理 printed as one row in a 2021-format table
-            rows.append(Anchor("other_other", m[0], m[1]))
-            table.notes.append(COLLAPSED_6)
-    elif six:
-        groups += _groups(sq, [_T3_GROUP6], rows, rows[0].kw_start)
-    anchors = place_anchors(h, rows + groups, lo, hi)
+    anchors = place_anchors(h, rows + _t3_delimiters(sq, specs, rows, table), lo, hi)
     first = min(a.start for a in anchors if a.key)
     hm = sq.find(_T3_HEADER, 0, sq.pos(first))
     start = first if hm is None else hm[0]
-    header = h[start:first]
     table.header_text = doc.text[start:first].strip() or None
-    _t3_col_labels(table, doc.text, start, header)
-    has_total = table.col_labels.get("total") is not None
-
-    results: dict[str, RowResult] = {}
-    row_notes: list[str] = []
-    end = first
-
-    def short_for(row_line):
-        def short(ps):
-            if len(ps) == 6:
-                vals = [p.chunk.value for p in ps]
-                if not has_total:
-                    return leading_aligned(ps, 7, doc.line_of, row_line,
-                                           "表头无“总计”列，本行只有6个数：按申请人六列读取，总计缺失")
-                if None in vals or vals[5] != sum(vals[:5]) or not any(vals):
-                    return leading_aligned(ps, 7, doc.line_of, row_line,
-                                           "本行只有6个数，且末位不是前五个数之和（不像缺了“自然人”）："
-                                           "按申请人六列读取，总计缺失")
-            return right_aligned(ps, 7, doc.line_of, row_line)
-        return short
-
-    grid = _grid_start(h, [a for a in anchors if a.key], 7 if has_total else 6)
-    if grid is not None:
-        table.notes.append(f"表格按完整网格输出（合并单元格留空）：每行前{grid}格为标签区")
-    for k, a in enumerate(anchors[:-1]):
-        if a.key is None and any(not p.empty for p in chunks(h, a.end, anchors[k + 1].start,
-                                                             to_anchor=True)):
-            table.extra_labels.append(doc.text[a.start:a.end])  # a heading row with values
-    segments = []
-    for a, pieces, _ in _segments(doc, h, anchors, hi, table):
-        if grid is not None:
-            pieces = _after_cell(h, a.start, grid, pieces)
-        segments.append((a, pieces))
-    padded = trims_padding([p for _, p in segments], 7)
-    for a, pieces in segments:
-        row_line = doc.line_of(a.start)
-        res = _t3_row(pieces, doc, row_line, short_for(row_line), padded)
-        if a.key in results:
-            continue
-        results[a.key] = res
-        table.row_labels[a.key] = doc.text[a.start:a.end]
-        table.row_lines[a.key] = row_line
-        row_notes += [f"{doc.text[a.start:a.end]}：{n}" for n in res.notes]
-        if res.pieces:
-            end = max(end, res.pieces[-1].end)
-        else:
-            end = max(end, a.end)
+    _t3_col_labels(table, doc.text, start, h[start:first])
+    short_for = _short_reader(doc, table.col_labels.get("total") is not None)
+    results, row_notes, end = _read_rows(doc, h, anchors, hi, table, short_for)
+    end = max(end, first)
     _joint(results, fmt, doc.line_of, table)
     if any(k not in results or results[k].trouble for k in (s.key for s in specs)):
         ordered = _by_value_lines(doc, h, first, hi, specs, fmt, short_for)
@@ -220,13 +159,92 @@ def parse_table3(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
         res = results.get(spec.key)
         if res is None:
             table.row_labels[spec.key] = None
-            _fill_missing(table, spec.key, cols, COLLAPSED_6 if COLLAPSED_6 in table.notes and
-                          spec.key.startswith("other_") else f"报告中没有“{spec.label}”这一行")
+            fill_missing(table, spec.key, schema.T3_COLUMN_KEYS,
+                         COLLAPSED_6 if COLLAPSED_6 in table.notes and spec.key.startswith("other_")
+                         else f"报告中没有“{spec.label}”这一行")
             continue
-        for c, cell in zip(cols, res.cells):
+        for c, cell in zip(schema.T3_COLUMN_KEYS, res.cells):
             table.cells[(spec.key, c)] = cell
-    _extent(doc, table, start, end)
+    extent(doc, table, start, end)
     return table
+
+
+def _not_found(table: Table, specs) -> None:
+    table.notes.append("未找到表三的行标签")
+    for spec in specs:
+        fill_missing(table, spec.key, schema.T3_COLUMN_KEYS, "报告中没有表三")
+        table.row_labels[spec.key] = None
+    for c in schema.T3_COLUMNS:
+        table.col_labels[c.key] = None
+
+
+def _t3_delimiters(sq: Squeezed, specs, rows: list[Anchor], table: Table) -> list[Anchor]:
+    """The group headings that delimit rows; when a 2021 table prints （六）其他处理 as one row,
+    that heading becomes the row 3.其他 (appended to ``rows``) and the table says so."""
+    groups = delimiters(sq, _T3_GROUPS, rows, rows[0].kw_start)
+    six = [k for k in ("other_no_correction", "other_no_fee", "other_other") if k in
+           {s.key for s in specs}]
+    if six and not {a.key for a in rows} & set(six):
+        m = sq.find(_T3_GROUP6, sq.pos(rows[0].kw_start))
+        if m:  # （六）其他处理 printed as one row in a 2021-format table
+            rows.append(Anchor("other_other", m[0], m[1]))
+            table.notes.append(COLLAPSED_6)
+    elif six:
+        groups += delimiters(sq, [_T3_GROUP6], rows, rows[0].kw_start)
+    return groups
+
+
+def _short_reader(doc, has_total: bool):
+    """How a row with fewer than seven values is read: six values are the applicant columns
+    with 总计 missing when the header has no 总计 or they cannot be five columns and their
+    total; otherwise the values are right-aligned."""
+    def short_for(row_line):
+        def short(ps):
+            if len(ps) == 6:
+                vals = [p.chunk.value for p in ps]
+                if not has_total:
+                    return leading_aligned(ps, 7, doc.line_of, row_line,
+                                           "表头无“总计”列，本行只有6个数：按申请人六列读取，总计缺失")
+                if None in vals or vals[5] != sum(vals[:5]) or not any(vals):
+                    return leading_aligned(ps, 7, doc.line_of, row_line,
+                                           "本行只有6个数，且末位不是前五个数之和（不像缺了“自然人”）："
+                                           "按申请人六列读取，总计缺失")
+            return right_aligned(ps, 7, doc.line_of, row_line)
+        return short
+    return short_for
+
+
+def _read_rows(doc, h: str, anchors: list[Anchor], hi: int, table: Table, short_for):
+    """(results per row, notes per row, end of the last value) — each labelled row read from
+    its segment; a full-grid layout's label cells and a heading row with values are noted."""
+    has_total = table.col_labels.get("total") is not None
+    grid = _grid_start(h, [a for a in anchors if a.key], 7 if has_total else 6)
+    if grid is not None:
+        table.notes.append(f"表格按完整网格输出（合并单元格留空）：每行前{grid}格为标签区")
+    for k, a in enumerate(anchors[:-1]):
+        if a.key is None and any(not p.empty for p in chunks(h, a.end, anchors[k + 1].start,
+                                                             to_anchor=True)):
+            table.extra_labels.append(doc.text[a.start:a.end])  # a heading row with values
+    segs = []
+    for a, pieces, _ in segments(doc, h, anchors, hi, table):
+        if grid is not None:
+            pieces = _after_cell(h, a.start, grid, pieces)
+        segs.append((a, pieces))
+    padded = trims_padding([p for _, p in segs], 7)
+    results: dict[str, RowResult] = {}
+    row_notes: list[str] = []
+    end = 0
+    for a, pieces in segs:
+        row_line = doc.line_of(a.start)
+        res = _t3_row(pieces, doc, row_line, short_for(row_line), padded)
+        if a.key in results:
+            continue
+        results[a.key] = res
+        table.row_labels[a.key] = doc.text[a.start:a.end]
+        table.row_lines[a.key] = row_line
+        row_notes += [f"{doc.text[a.start:a.end]}：{n}" for n in res.notes]
+        end = max(end, res.pieces[-1].end if res.pieces else a.end)
+    return results, row_notes, end
 
 
 def _line_cells(h: str, pos: int) -> tuple[int, list[str]]:
@@ -311,7 +329,7 @@ def _t3_col_labels(table: Table, text: str, start: int, header: str) -> None:
     sq = Squeezed(header, 0, len(header))
     cursor = 0
     for c in schema.T3_COLUMNS:
-        pat = _alt(c.keywords)
+        pat = alt(c.keywords)
         m = sq.find(pat, 0 if c.key == "total" else cursor)
         if c.key != "total" and m:
             cursor = m[3]
@@ -349,119 +367,3 @@ def _joint(results: dict[str, RowResult], fmt: str, line_of, table: Table) -> No
         else:
             for cell in results[k].cells:
                 cell.reason = (cell.reason or "") + f"（按{name}仍有{len(choices)}种可能）"
-
-
-# ---------------------------------------------------------------- 表二
-def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
-    table = Table("table2")
-    sq = Squeezed(h, lo, hi)
-    fmt = _own_format(table, sq, fmt)
-    specs = schema.t2_rows(fmt)
-    caps = [m for m in (sq.find(g) for g in _T2_GROUPS) if m]
-    after = min(m[2] for m in caps) if caps else 0
-    rows = []  # 表二's rows are distinct words; a PDF conversion may print its blocks out of order
-    for r in specs:
-        m = sq.find(_alt(r.keywords), after)
-        if m and not any(m[0] < a.kw_end and a.kw_start < m[1] for a in rows):
-            rows.append(Anchor(r.key, m[0], m[1]))
-    for r in specs:
-        table.row_labels[r.key] = None
-        for c in r.columns:
-            table.col_labels.setdefault(c.key, None)
-    if not rows:
-        table.notes.append("未找到表二的行标签")
-        for r in specs:
-            _fill_missing(table, r.key, [c.key for c in r.columns], "报告中没有表二")
-        return table
-    table.found = True
-    groups = _groups(sq, _T2_GROUPS, rows, lo)
-    anchors = place_anchors(h, rows + groups, lo, hi)
-    start = min(a.start for a in anchors)
-    by_key = {r.key: r for r in specs}
-    end = start
-    for a, pieces, _ in _segments(doc, h, anchors, hi, table):
-        spec = by_key[a.key]
-        n = len(spec.columns)
-        row_line = doc.line_of(a.start)
-        res = resolve_row(pieces, n, doc.line_of, row_line=row_line)
-        table.row_labels[a.key] = doc.text[a.start:a.end]
-        table.row_lines[a.key] = row_line
-        table.notes += [f"{doc.text[a.start:a.end]}：{x}" for x in res.notes]
-        for c, cell in zip(spec.columns, res.cells):
-            table.cells[(a.key, c.key)] = cell
-        end = max(end, res.pieces[-1].end if res.pieces else a.end)
-    for r in specs:
-        if (r.key, r.columns[0].key) not in table.cells:
-            _fill_missing(table, r.key, [c.key for c in r.columns], f"报告中没有“{r.label}”这一行")
-    # keep the format's cell order
-    table.cells = {(r.key, c.key): table.cells[(r.key, c.key)] for r in specs for c in r.columns}
-    for c in {c.key: c for r in specs for c in r.columns}.values():
-        m = sq.find(_alt(c.keywords))
-        table.col_labels[c.key] = _printed_label(doc.text, h, m[0], m[1]) if m else None
-    table.header_text = doc.text[start:end].split("\n")[0].strip() or None
-    _extent(doc, table, start, end)
-    return table
-
-
-def _printed_label(text: str, h: str, s: int, e: int) -> str:
-    """The header cell around a keyword match ``h[s:e]``: between tabs/line ends; in flattened
-    text, where cells have no borders, just the matched words."""
-    a = max(h.rfind("\t", 0, s), h.rfind("\n", 0, s)) + 1
-    b = min(x for x in (h.find("\t", e), h.find("\n", e), len(h)) if x >= 0)
-    return text[a:b].strip() if b - a <= 40 else text[s:e]
-
-
-# ---------------------------------------------------------------- 表四
-def parse_table4(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
-    table = Table("table4", format_version=fmt)
-    rows, cols = schema.T4_ROW_KEYS, schema.T4_COLUMN_KEYS
-    sq = Squeezed(h, lo, hi)
-    for r in schema.T4_ROWS:
-        m = sq.find(_alt(r.keywords))
-        table.row_labels[r.key] = doc.text[m[0]:m[1]] if m else None
-    for c in schema.T4_COLUMNS:
-        m = sq.find(_alt(c.keywords))
-        table.col_labels[c.key] = doc.text[m[0]:m[1]] if m else None
-    heads = list(sq.finditer(_T4_HEADER))
-    pieces = []
-    if heads:
-        pieces = _t4_pieces(h, heads, hi)
-    if not heads or not pieces:
-        table.notes.append("未找到表四" if not heads else "表四没有数值")
-        for r in rows:
-            _fill_missing(table, r, cols, "报告中没有表四" if not heads else "表四没有数值")
-        table.found = bool(heads)
-        return table
-    table.found = True
-    start = heads[0][0]
-    res = resolve_row(pieces, 15, doc.line_of, check=group_sum_check(R4_GROUPS),
-                      check_name="“总计=维持+纠正+其他+尚未审结”（三块）",
-                      row_line=doc.line_of(pieces[0].start))
-    table.notes += res.notes
-    for i, cell in enumerate(res.cells):
-        table.cells[(rows[i // 5], cols[i % 5])] = cell
-        table.row_lines.setdefault(rows[i // 5], cell.line or doc.line_of(start))
-    table.header_text = doc.text[start:pieces[0].start].strip() or None
-    _extent(doc, table, start, res.pieces[-1].end if res.pieces else pieces[-1].end)
-    return table
-
-
-def _t4_pieces(h: str, heads, hi: int):
-    """The value pieces of 表四: from the header word right before the first number, as long as
-    only header words, spaces and empty cells separate them (prose ends the table)."""
-    first_head_end = heads[0][1]
-    probe = [p for p in chunks(h, first_head_end, hi, to_anchor=False) if not p.empty]
-    if not probe:
-        return []
-    p0 = probe[0].start
-    start = max(e for s, e, _, _ in heads if e <= p0) if any(e <= p0 for _, e, _, _ in heads) \
-        else first_head_end
-    pieces = chunks(h, start, hi, to_anchor=False)
-    out, prev = [], start
-    for p in pieces:
-        gap = _T4_HEADER.sub("", blank_furniture(h, prev, p.start))
-        if any(is_cjk(ch) for ch in gap) and out:
-            break
-        out.append(p)
-        prev = p.end
-    return out

@@ -12,6 +12,7 @@ import re
 
 from ..findings import Finding
 from ..prose import claims as C
+from ..prose import links as L
 from ..prose.sentences import sentences
 from .registry import rule
 
@@ -53,7 +54,7 @@ def _first_cell(cells: list[dict]) -> dict:
 
 def _claim_findings(report, family: str, mismatch_severity: str):
     """Findings of one claim family: mismatches, null cells, scope questions, 新收+结转 notes."""
-    links = [C.link(c, report) for c in C.extract(report)
+    links = [L.link(c, report) for c in C.extract(report)
              if not c.demoted and C.METRIC.get(c.metric.replace(".all_upheld", ".total")) is not None
              and C.METRIC[c.metric.replace(".all_upheld", ".total")].family == family]
     for lk in links:
@@ -100,8 +101,8 @@ def _claim_findings(report, family: str, mismatch_severity: str):
     yield from _contradictions(report, [lk for lk in links if lk.status in ("null", "nocell")])
 
 
-def _percent(report, cl: C.Claim, lk: C.Link):
-    base = C.percent_denominator(report)
+def _percent(report, cl: C.Claim, lk: L.Link):
+    base = L.percent_denominator(report)
     if not base:
         return
     stated = cl.percent
@@ -122,7 +123,7 @@ def _decimals(x: float) -> int:
     return len(s.split(".")[1]) if "." in s else 0
 
 
-def _contradictions(report, links: list[C.Link]):
+def _contradictions(report, links: list[L.Link]):
     """The same metric stated twice with different values, where no table settles it."""
     seen: dict[str, C.Claim] = {}
     for lk in links:

@@ -1,0 +1,74 @@
+"""表二: the rows of 第二十条 (一)(五)(六)(八) — and (九) in the 2019 format — found by their labels
+in any order, each read with the columns its block prints."""
+from __future__ import annotations
+
+import re
+
+from .. import schema
+from ..model import Table
+from .rows import resolve_row
+from .scan import Anchor, Squeezed, place_anchors
+from .tables import alt, extent, fill_missing, delimiters, own_format, segments
+
+_T2_GROUPS = [re.compile(r"第二十条(?:第[一二三四五六七八九十\d]{1,3}项)?"), re.compile("信息内容")]
+
+
+def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
+    table = Table("table2")
+    sq = Squeezed(h, lo, hi)
+    fmt = own_format(table, sq, fmt)
+    specs = schema.t2_rows(fmt)
+    caps = [m for m in (sq.find(g) for g in _T2_GROUPS) if m]
+    after = min(m[2] for m in caps) if caps else 0
+    rows = []  # 表二's rows are distinct words; a PDF conversion may print its blocks out of order
+    for r in specs:
+        m = sq.find(alt(r.keywords), after)
+        if m and not any(m[0] < a.kw_end and a.kw_start < m[1] for a in rows):
+            rows.append(Anchor(r.key, m[0], m[1]))
+    for r in specs:
+        table.row_labels[r.key] = None
+        for c in r.columns:
+            table.col_labels.setdefault(c.key, None)
+    if not rows:
+        table.notes.append("未找到表二的行标签")
+        for r in specs:
+            fill_missing(table, r.key, [c.key for c in r.columns], "报告中没有表二")
+        return table
+    table.found = True
+    groups = delimiters(sq, _T2_GROUPS, rows, lo)
+    anchors = place_anchors(h, rows + groups, lo, hi)
+    start = min(a.start for a in anchors)
+    by_key = {r.key: r for r in specs}
+    end = start
+    for a, pieces, _ in segments(doc, h, anchors, hi, table):
+        spec = by_key[a.key]
+        n = len(spec.columns)
+        row_line = doc.line_of(a.start)
+        res = resolve_row(pieces, n, doc.line_of, row_line=row_line)
+        table.row_labels[a.key] = doc.text[a.start:a.end]
+        table.row_lines[a.key] = row_line
+        table.notes += [f"{doc.text[a.start:a.end]}：{x}" for x in res.notes]
+        for c, cell in zip(spec.columns, res.cells):
+            table.cells[(a.key, c.key)] = cell
+        end = max(end, res.pieces[-1].end if res.pieces else a.end)
+    for r in specs:
+        if (r.key, r.columns[0].key) not in table.cells:
+            fill_missing(table, r.key, [c.key for c in r.columns], f"报告中没有“{r.label}”这一行")
+    # keep the format's cell order
+    table.cells = {(r.key, c.key): table.cells[(r.key, c.key)] for r in specs for c in r.columns}
+    for c in {c.key: c for r in specs for c in r.columns}.values():
+        m = sq.find(alt(c.keywords))
+        table.col_labels[c.key] = _printed_label(doc.text, h, m[0], m[1]) if m else None
+    table.header_text = doc.text[start:end].split("\n")[0].strip() or None
+    extent(doc, table, start, end)
+    return table
+
+
+def _printed_label(text: str, h: str, s: int, e: int) -> str:
+    """The header cell around a keyword match ``h[s:e]``: between tabs/line ends; in flattened
+    text, where cells have no borders, just the matched words."""
+    a = max(h.rfind("\t", 0, s), h.rfind("\n", 0, s)) + 1
+    b = min(x for x in (h.find("\t", e), h.find("\n", e), len(h)) if x >= 0)
+    return text[a:b].strip() if b - a <= 40 else text[s:e]
+
+
