@@ -49,8 +49,8 @@ def test_seed(seed_path):
     assert not [f for f in fs if f.severity == "error" and f.rule != "TEXT-REGION"]
 
 
-def _corpus_files(corpus_dir, manifest):
-    return [corpus_dir / row["file"] for row in manifest]
+def _corpus_files(corpus_dir, full_manifest):
+    return [corpus_dir / row["file"] for row in full_manifest]
 
 
 # Which error findings each corpus report gives is asserted report by report from
@@ -87,11 +87,13 @@ def test_pingtan_finance_last_years_figures_and_typo(corpus_dir, name, stale):
     assert any(f.rule == "TEXT-TYPO" and f.actual == "不子" for f in fs)
 
 
-def test_no_region_errors_and_own_places_are_quiet_on_the_corpus(corpus_dir, manifest):
-    for path in _corpus_files(corpus_dir, manifest):
-        _, fs = findings(path)
+def test_no_region_errors_and_own_places_are_quiet_on_the_corpus(corpus_dir, full_manifest):
+    for path in _corpus_files(corpus_dir, full_manifest):
+        report, fs = findings(path)
         region = [f for f in fs if f.rule == "TEXT-REGION"]
         assert all(f.severity != "error" for f in region), (path.name, [f.message for f in region])
+        if report.region is None:
+            continue  # the title names no place (公安局…): no own area to keep quiet (warnings only)
         assert all(f.actual not in ("淮安市", "洪泽区", "上海市", "平潭县", "福州市") for f in region)
 
 

@@ -13,12 +13,12 @@ from test_readers import assert_blocks_match_text
 ROW_NEW = re.compile(r"本年新收[^\t\n]*((?:\t\d+){7})")
 
 
-def _corpus_files(corpus_dir, manifest):
-    return [corpus_dir / m["file"] for m in manifest]
+def _corpus_files(corpus_dir, full_manifest):
+    return [corpus_dir / m["file"] for m in full_manifest]
 
 
-def test_every_corpus_file_reads(corpus_dir, manifest):
-    for path in _corpus_files(corpus_dir, manifest):
+def test_every_corpus_file_reads(corpus_dir, full_manifest):
+    for path in _corpus_files(corpus_dir, full_manifest):
         doc = read(path)
         assert doc.text.strip(), path.name
         assert len(doc.sha256) == 64
@@ -32,8 +32,8 @@ def test_seed_reads_with_its_tables(seed_path):
     assert any(b.kind == "table" for b in doc.blocks)
 
 
-def test_crawler_files_have_header_meta(corpus_dir, manifest):
-    crawled = [p for p in _corpus_files(corpus_dir, manifest)
+def test_crawler_files_have_header_meta(corpus_dir, full_manifest):
+    crawled = [p for p in _corpus_files(corpus_dir, full_manifest)
                if p.name.startswith("fujian-") and p.suffix == ".txt"]
     assert crawled
     for path in crawled:
@@ -158,8 +158,8 @@ def test_html_docx_pdf_agree_on_every_table_number(tmp_path, defect):
     assert got["html"] and got["html"] == got["docx"] == got["pdf"]
 
 
-def test_pdf_info_title_in_utf16_is_decoded(corpus_dir, manifest):
-    row = next(m for m in manifest if m["file"] == "jiangsu-huaian-hongze-district-gov-2023.pdf")
+def test_pdf_info_title_in_utf16_is_decoded(corpus_dir, full_manifest):
+    row = next(m for m in full_manifest if m["file"] == "jiangsu-huaian-hongze-district-gov-2023.pdf")
     meta = read(corpus_dir / row["file"]).meta
     assert meta["pdf_title"].startswith(row["agency_name"] + row["report_year"] + "年")
     assert meta["pdf_title"].endswith("年度报告")
