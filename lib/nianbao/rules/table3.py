@@ -10,7 +10,7 @@ from .. import schema
 from ..findings import Finding
 from ..model import ALIGNED, BLANK, MISSING
 from .evidence import (Relation, absent_table, cell_loc, cell_ref, check_relations, check_types,
-                       col_cn, row_cn, row_quote)
+                       col_cn, fmt_num, row_cn, row_quote)
 from .registry import rule
 from .wording import core, same, similarity, truncated
 
@@ -80,6 +80,7 @@ def t3_rows(report, ctx):
         return
     threshold = ctx.option("thresholds.label_similarity")
     extras = list(t.extra_labels)
+    absent = []
     collapsed = _collapsed_six(report)
     if collapsed:
         yield collapsed
@@ -118,8 +119,16 @@ def t3_rows(report, ctx):
                           location=cell_loc(t, r.key, COLS[0]), expected=r.label, actual=None,
                           quote=row_quote(report, t, r.key))
         else:
-            yield Finding(severity="error", message=f"表三缺少行“{r.label}”",
-                          location=cell_loc(t, r.key), expected=r.label, actual=None, quote=None)
+            absent.append(r)
+    if len(absent) == 1:
+        r = absent[0]
+        yield Finding(severity="error", message=f"表三缺少行“{r.label}”",
+                      location=cell_loc(t, r.key), expected=r.label, actual=None, quote=None)
+    elif absent:  # one finding for the rows a table lacks (a cut-off table lacks its whole end)
+        shown = "、".join(f"“{r.label}”" for r in absent[:6]) + ("等" if len(absent) > 6 else "")
+        yield Finding(severity="error", message=f"表三缺少{len(absent)}行：{shown}",
+                      location=cell_loc(t, absent[0].key), expected=absent[0].label, actual=None,
+                      quote=None, details={"missing_rows": [r.key for r in absent]})
 
 
 SIX_2021 = ("other_no_correction", "other_no_fee", "other_other")
@@ -168,8 +177,9 @@ def t3_cellcount(report, ctx):
     for missing, rows in short.items():
         names = "、".join(f"“{col_cn(T, c)}”" for c in missing)
         n = len(COLS) - len(missing)
-        if len(rows) > 3:  # a whole column absent: one finding, not one per row
-            yield Finding(severity="error", message=f"表三有{len(rows)}行只有{n}个数值，均缺少{names}列",
+        if len(rows) > 1:  # one cause (a column absent, rows printed empty): one finding
+            shown = "、".join(f"“{row_cn(T, r)}”" for r in rows[:6]) + ("等" if len(rows) > 6 else "")
+            yield Finding(severity="error", message=f"表三有{len(rows)}行只有{n}个数值，均缺少{names}：{shown}",
                           location=cell_loc(t, rows[0], missing[0]), expected=len(COLS), actual=n,
                           quote=row_quote(report, t, rows[0]),
                           details={"missing": list(missing), "rows": rows})
@@ -237,14 +247,28 @@ def t3_r1(report, ctx):
 @rule("T3-R2", title="表三各行：总计=六类申请人之和", severity="error", basis="STRUCT",
       source="spec §3 R2", family="table3")
 def t3_r2(report, ctx):
-    """Each row's 总计 is the sum of the six applicant columns."""
+    """Each row's 总计 is the sum of the six applicant columns. Rows whose 总计 is printed 0
+    beside applicants are one cause (the 总计 column was not filled in): one finding listing
+    the rows, not one per row."""
     if not _found(report):
         return []
     rels = [Relation(f"“{row_cn(T, r)}”行：总计=各类申请人之和",
                      [(r, c) for c in schema.T3_APPLICANT_KEYS], [(r, "total")], (r, "total"),
                      "各类申请人之和", "总计")
             for r in _present_rows(report)]
-    return check_relations(report, report.table3, rels, "行合计R2")
+    out = check_relations(report, report.table3, rels, "行合计R2")
+    zero = [f for f in out if f.severity == "error" and f.actual == 0]
+    if len(zero) < 2:
+        return out
+    rows = [f.location["row"] for f in zero]
+    first = zero[0]
+    merged = Finding(severity="error",
+                     message=f"表三有{len(rows)}行“总计”为0，而各类申请人之和不为0（总计列未填？）："
+                     + "、".join(f"“{row_cn(T, r)}”={fmt_num(f.expected)}" for r, f in zip(rows, zero)),
+                     location=first.location, expected=first.expected, actual=0, quote=first.quote,
+                     details={"rows": rows, "sums": [f.expected for f in zero],
+                              "relation": "总计=各类申请人之和"})
+    return [merged] + [f for f in out if f not in zero]
 
 
 @rule("T3-R3", title="表三各列：（七）总计=办理结果各项之和", severity="error", basis="STRUCT",
