@@ -51,14 +51,22 @@ def text_year(report, ctx):
       source="spec §5.5 TEXT-DEIXIS", family="text")
 def text_deixis(report, ctx):
     """今年以来, 上半年, 截至目前 are in-year phrasings: in a report written after the year they
-    hint at a copied mid-year summary."""
-    out = []
+    hint at a copied mid-year summary. One finding per phrase, listing every place it occurs
+    (``details["occurrences"]``): a report that says 今年 six times has one habit, not six."""
+    found: dict[str, Finding] = {}
     for s in sentences(report):
         for m in Y.deixis(s):
-            out.append(Finding(severity="info", message=f"年度报告中使用“{m.group(0)}”，时间指代不明确",
-                               location=_loc(report, s, m.start(), m.end()), expected=None,
-                               actual=m.group(0), quote=s.quote()))
-    return out
+            word, loc = m.group(0), _loc(report, s, m.start(), m.end())
+            occ = {"line": loc["line"], "section": loc["section"], "span": loc["span"]}
+            if word in found:
+                f = found[word]
+                f.details["occurrences"].append(occ)
+                f.message = f"年度报告中使用“{word}”（{len(f.details['occurrences'])}处），时间指代不明确"
+                continue
+            found[word] = Finding(severity="info", message=f"年度报告中使用“{word}”，时间指代不明确",
+                                  location=loc, expected=None, actual=word, quote=s.quote(),
+                                  details={"occurrences": [occ]})
+    return list(found.values())
 
 
 @rule("TEXT-REGION", title="正文出现其他地区名称", severity="error", basis="HEUR",
