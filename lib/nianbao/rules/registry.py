@@ -78,11 +78,11 @@ _sorted: tuple[dict, list[Rule]] | None = None  # (the registry it was made from
 
 #: The rule families in display order, with the names the pages show.
 FAMILY_LABELS = {"meta": "元数据", "structure": "结构", "table2": "表二", "table3": "表三",
-                 "table4": "表四", "text": "文字", "narrative": "叙述与表格一致性"}
+                 "table4": "表四", "legacy": "旧版统计表", "text": "文字", "narrative": "叙述与表格一致性"}
 FAMILY_ORDER = list(FAMILY_LABELS)
 #: A rule id's prefix names its family; ``rule()`` refuses an id whose prefix disagrees.
 _PREFIX_FAMILY = {"META": "meta", "STRUCT": "structure", "T2": "table2", "T3": "table3",
-                  "T4": "table4", "TEXT": "text", "NARR": "narrative"}
+                  "T4": "table4", "LEGACY": "legacy", "TEXT": "text", "NARR": "narrative"}
 #: Ids that earlier versions wrote, and the rule that carries them now (results and
 #: configurations that name the old id keep working).
 ALIASES = {"ALLZERO-CONSIST": "NARR-ALLZERO"}
