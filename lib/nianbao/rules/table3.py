@@ -120,15 +120,20 @@ def t3_rows(report, ctx):
                           quote=row_quote(report, t, r.key))
         else:
             absent.append(r)
+    if absent:
+        yield _absent_rows(t, absent)
+
+
+def _absent_rows(t, absent) -> Finding:
+    """One finding for the rows a table lacks (a cut-off table lacks its whole end)."""
     if len(absent) == 1:
         r = absent[0]
-        yield Finding(severity="error", message=f"表三缺少行“{r.label}”",
-                      location=cell_loc(t, r.key), expected=r.label, actual=None, quote=None)
-    elif absent:  # one finding for the rows a table lacks (a cut-off table lacks its whole end)
-        shown = "、".join(f"“{r.label}”" for r in absent[:6]) + ("等" if len(absent) > 6 else "")
-        yield Finding(severity="error", message=f"表三缺少{len(absent)}行：{shown}",
-                      location=cell_loc(t, absent[0].key), expected=absent[0].label, actual=None,
-                      quote=None, details={"missing_rows": [r.key for r in absent]})
+        return Finding(severity="error", message=f"表三缺少行“{r.label}”",
+                       location=cell_loc(t, r.key), expected=r.label, actual=None, quote=None)
+    shown = "、".join(f"“{r.label}”" for r in absent[:6]) + ("等" if len(absent) > 6 else "")
+    return Finding(severity="error", message=f"表三缺少{len(absent)}行：{shown}",
+                   location=cell_loc(t, absent[0].key), expected=absent[0].label, actual=None,
+                   quote=None, details={"missing_rows": [r.key for r in absent]})
 
 
 SIX_2021 = ("other_no_correction", "other_no_fee", "other_other")
