@@ -17,10 +17,36 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class OcrRead:
+    """Where a piece of OCR'd text came from, so the audit can show the image it was read from
+    and the parser can mark a doubtful reading instead of passing on a silent number.
+
+    ``start``/``end`` are offsets in ``Document.text`` (set once the text is assembled); ``box``
+    is (x0, top, x1, bottom) in points (1/72 inch) on ``page`` (1-based); ``score`` is the
+    recogniser's confidence (the lowest of the boxes read into this piece); ``doubt`` says why the
+    reader does not trust it (a low score, a box across a ruling line, two numbers in one cell)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    score: float
+    text: str
+    start: int = -1
+    end: int = -1
+    doubt: str | None = None
+
+    def to_json(self) -> dict:
+        d = {"page": self.page, "box": [round(v, 1) for v in self.box], "score": round(self.score, 3)}
+        if self.doubt:
+            d["doubt"] = self.doubt
+        return d
+
+
+@dataclass
 class TableCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    ocr: OcrRead | None = None  # OCR'd tables only: the image the cell was read from
 
 
 @dataclass
@@ -41,12 +67,13 @@ class Document:
     ``title`` or ``published`` (ISO date) from HTML ``<meta>`` or a crawler header."""
 
     path: str
-    format: str  # txt | md | html | docx | pdf
+    format: str  # txt | md | html | docx | pdf | image | doc | wps (``ocr`` non-empty: read by OCR)
     sha256: str
     text: str
     blocks: list[Block] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the reader had to do (encoding, pages dropped)
+    ocr: list[OcrRead] = field(default_factory=list)  # OCR'd input only: every piece, in text order
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     @property

@@ -24,12 +24,7 @@ MAX_BYTES = 200 * 2**20
 
 #: Signatures of files that are certainly not a report we can read, with the reason we give.
 _REFUSED_SIGNATURES = (
-    (b"\x89PNG", "这是PNG图片，不是年度报告文本（图片需先OCR） / PNG image, not a report"),
-    (b"\xff\xd8\xff", "这是JPEG图片，不是年度报告文本（图片需先OCR） / JPEG image, not a report"),
     (b"GIF8", "这是GIF图片，不是年度报告文本 / GIF image, not a report"),
-    (b"BM", None),  # BMP only if the header is plausible, see _refuse_signature
-    (b"\xd0\xcf\x11\xe0", "旧版Office/WPS二进制文件（.doc/.xls/.wps）或加密的Office文档，请另存为.docx或PDF"
-                        " / legacy .doc/.xls/.wps or encrypted Office file, save as .docx or PDF"),
     (b"{\\rtf", "RTF文档暂不支持，请另存为.docx或PDF / RTF document, not supported (save as .docx or PDF)"),
     (b"Rar!", "RAR压缩包，不是年度报告 / RAR archive, not a report"),
     (b"\x1f\x8b", "gzip压缩文件，不是年度报告 / gzip archive, not a report"),
@@ -70,9 +65,22 @@ def _read(path: Path) -> Document:
     sha = hashlib.sha256(data).hexdigest()
     kind = sniff(path, data)
     if kind == "pdf":
-        from .pdf import read_pdf
+        from .pdf import NoTextLayer, read_pdf
 
-        return read_pdf(path, data, sha)
+        try:
+            return read_pdf(path, data, sha)
+        except NoTextLayer as e:  # a scan: read it by OCR
+            from .ocr import read_scanned_pdf
+
+            return read_scanned_pdf(path, data, sha, e.reason)
+    if kind == "image":
+        from .ocr import read_image
+
+        return read_image(path, data, sha)
+    if kind == "ole":
+        from .legacy_word import read_legacy_word
+
+        return read_legacy_word(path, data, sha)
     if kind == "docx":
         from .docx import read_docx
 
@@ -115,14 +123,24 @@ def _load(path: Path) -> bytes:
     return data
 
 
+#: Page images read by OCR (a scanned report saved page by page).
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def sniff(path: Path, data: bytes) -> str:
-    """``pdf``, ``docx``, ``mhtml``, ``js``, ``html`` or ``text`` from the content, else the suffix."""
+    """``pdf``, ``docx``, ``image``, ``ole`` (legacy Word/WPS), ``mhtml``, ``js``, ``html`` or
+    ``text`` from the content, else the suffix."""
     at = data.find(b"%PDF-", 0, 1024)  # the spec lets junk precede the header
     if at == 0 or (at > 0 and (not data[:at].strip() or path.suffix.lower() == ".pdf"
                                or b"%%EOF" in data[-2048:])):
         return "pdf"
     if data[:4] == b"PK\x03\x04" or data[:2] == b"PK":
         return _zip_kind(path, data)
+    if data.startswith(_IMAGE_SIGNATURES) or _is_bmp(data):
+        return "image"
+    if data.startswith(_OLE):
+        return _ole_kind(path, data)
     _refuse_signature(path, data)
     head = data[:4096].lower()
     if b"mime-version:" in head and b"multipart/related" in head:
@@ -160,15 +178,25 @@ def _refuse(path: Path, reason: str):
     raise InputError(path, reason)
 
 
+def _is_bmp(data: bytes) -> bool:
+    """'BM' could start a text line; a BMP also names its own size."""
+    return data[:2] == b"BM" and len(data) > 14 and int.from_bytes(data[2:6], "little") == len(data)
+
+
+def _ole_kind(path: Path, data: bytes) -> str:
+    """An OLE compound file: a Word or WPS document (it has a ``WordDocument`` stream) is
+    converted; a spreadsheet, a presentation or an encrypted OOXML package is refused."""
+    if "WordDocument".encode("utf-16-le") in data:
+        return "ole"
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return _refuse(path, "加密的Office文档，请解除密码后另存为.docx或PDF / encrypted Office file (remove the password)")
+    return _refuse(path, "旧版Office二进制文件（.xls/.ppt等），不是Word文档 / legacy Office file (.xls/.ppt), not a Word document")
+
+
 def _refuse_signature(path: Path, data: bytes) -> None:
     for sig, reason in _REFUSED_SIGNATURES:
-        if not data.startswith(sig):
-            continue
-        if sig == b"BM":  # 'BM' could start a text line; a BMP also names its own size
-            if len(data) > 14 and int.from_bytes(data[2:6], "little") == len(data):
-                raise InputError(path, "这是BMP图片，不是年度报告文本 / BMP image, not a report")
-            continue
-        raise InputError(path, reason)
+        if data.startswith(sig):
+            raise InputError(path, reason)
 
 
 def _looks_like_html(text: str) -> bool:

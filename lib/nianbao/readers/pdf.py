@@ -64,6 +64,7 @@ class _Item:
     cells: list[TableCell] = field(default_factory=list)
     top_share: float = 0.0  # position on the page, 0 = top edge, 1 = bottom edge
     bottom_share: float = 1.0
+    ocr: list = field(default_factory=list)  # OCR'd lines: the ``OcrRead`` of each box in it
 
 
 #: Libraries whose warnings are about the file, not for the auditor's terminal: pdfminer logs
@@ -109,11 +110,7 @@ def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
     except Exception as e:
         raise InputError(path, _open_failure(e)) from None
     _check_text_layer(path, pages)
-    items = _drop_furniture(pages, notes)
-    items = _join_broken_lines(items, notes)
-    if meta.get("printed_by_browser"):
-        items = drop_site_chrome(items, meta.get("pdf_title"), notes)
-    text, blocks = _assemble(items)
+    text, blocks, _ = lay_out(pages, notes, meta)
     notes.append(f"PDF共{len(pages)}页；表格按表格线识别，逐行读取")
     return Document(path=str(path), format="pdf", sha256=sha, text=text, blocks=blocks,
                     meta=meta, notes=notes)
@@ -126,12 +123,16 @@ def _open_failure(e: Exception) -> str:
     return f"PDF文件已损坏或无法解析 / corrupt or unreadable PDF ({type(e).__name__})"
 
 
+class NoTextLayer(InputError):
+    """A PDF whose text cannot be taken from its text layer: the dispatcher reads it by OCR."""
+
+
 def _check_text_layer(path: Path, pages: list[list[_Item]]) -> None:
     text = "".join(it.text + "".join(c.text for c in it.cells) for p in pages for it in p)
     if not text.strip():
-        raise InputError(path, "PDF没有文本层（可能是扫描件，需先OCR） / PDF has no text layer (scanned? OCR it first)")
+        raise NoTextLayer(path, "PDF没有文本层（扫描件） / PDF has no text layer (scanned)")
     if text.count("(cid:") * 6 > len(text) / 2:
-        raise InputError(path, "PDF文本层无法解码（字体缺少ToUnicode映射） / PDF text layer is not decodable (fonts without ToUnicode)")
+        raise NoTextLayer(path, "PDF文本层无法解码（字体缺少ToUnicode映射） / PDF text layer is not decodable (fonts without ToUnicode)")
 
 
 def _pdf_meta(info: dict) -> dict:
@@ -291,6 +292,19 @@ def pdf_spacing(line: str) -> str:
 
 
 # ---------------------------------------------------------------- furniture, joins, assembly
+def lay_out(pages: list[list[_Item]], notes: list[str],
+            meta: dict | None = None) -> tuple[str, list[Block], list[_Item]]:
+    """Pages of items (text lines and table rows, each page in reading order) → the text and its
+    blocks; also returns the items kept, in text order. Shared with the OCR reader. A page a
+    browser printed (``meta["printed_by_browser"]``) loses the site's navigation and footer."""
+    items = _drop_furniture(pages, notes)
+    items = _join_broken_lines(items, notes)
+    if meta and meta.get("printed_by_browser"):
+        items = drop_site_chrome(items, meta.get("pdf_title"), notes)
+    text, blocks = _assemble(items)
+    return text, blocks, items
+
+
 def _drop_furniture(pages: list[list[_Item]], notes: list[str]) -> list[_Item]:
     """Page numbers, and lines in the top/bottom margin repeated on most pages."""
     def in_margin(it: _Item) -> bool:
@@ -333,6 +347,7 @@ def _join_broken_lines(items: list[_Item], notes: list[str]) -> list[_Item]:
             sep = " " if _latin(prev.text[-1:]) and _latin(it.text[:1]) else ""
             prev.text = prev.text.rstrip() + sep + it.text.lstrip()
             prev.x1, prev.right, prev.bottom = it.x1, it.right, it.bottom
+            prev.ocr.extend(it.ocr)
             joined += 1
             continue
         out.append(it)
