@@ -45,6 +45,7 @@ class Cell:
     line: int | None = None  # 1-based line in Document.text
     span: tuple[int, int] | None = None  # character offsets in Document.text
     reason: str | None = None  # why it is null, or how it was recovered
+    ocr: dict | None = None  # read by OCR: page, box (points), score, doubt (``OcrRead.to_json``)
 
     @property
     def is_null(self) -> bool:
@@ -58,6 +59,8 @@ class Cell:
                 d[k] = v
         if self.span is not None:
             d["span"] = list(self.span)
+        if self.ocr is not None:
+            d["ocr"] = self.ocr
         return d
 
 

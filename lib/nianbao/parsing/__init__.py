@@ -18,6 +18,7 @@ from ..model import Report
 from ..textnorm import label_key, to_halfwidth
 from . import meta as _meta
 from .confidence import assess
+from .ocr_cells import mark_ocr_cells
 from .sections import parse_sections
 from .table2 import parse_table2
 from .table4 import parse_table4
@@ -71,6 +72,7 @@ def parse(path_or_document) -> Report:
     if len(report.format_markers) > 1:
         report.notes.append("同时出现2021版和2019版格式的标签：" + "；".join(
             f"{v}版：{'、'.join(m)}" for v, m in report.format_markers.items()))
+    mark_ocr_cells(report)  # before the confidence: a doubtful OCR reading is not a value
     for t in (report.table2, report.table3, report.table4):
         assess(t, doc.text)
     report.body_missing = _body_missing(report)

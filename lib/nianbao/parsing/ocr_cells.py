@@ -1,0 +1,42 @@
+"""Table cells read from an OCR'd page: each keeps the image it came from, and a doubtful
+reading is never passed on as a number.
+
+The OCR reader records, for every table cell it read, the page, the box, the recognition score
+and — where it does not trust the reading — why (``Document.ocr``, offsets into the text). Here
+each parsed cell is matched to those reads by its character span: the cell gets ``ocr`` (page,
+box, score, so the audit can show the cropped image beside the value), and a cell whose reading
+is doubtful becomes ``how="ambiguous"`` with a null value and the reason, the same notion of a
+doubtful cell the arithmetic rules already skip and report.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from ..model import AMBIGUOUS, NULL_HOWS, Report
+
+
+def mark_ocr_cells(report: Report) -> None:
+    reads = report.document.ocr
+    if not reads:
+        return
+    starts = [r.start for r in reads]
+    longest = max((r.end - r.start for r in reads), default=0)
+    doubtful = 0
+    for table in (report.table2, report.table3, report.table4):
+        for cell in table.cells.values():
+            if cell.span is None:
+                continue
+            lo, hi = cell.span
+            first = bisect_right(starts, lo - longest - 1)
+            hits = [r for r in reads[first:bisect_right(starts, hi)]
+                    if r.start < hi and r.end > lo and r.start >= 0]
+            if not hits:
+                continue
+            worst = min(hits, key=lambda r: (r.doubt is None, r.score))
+            cell.ocr = worst.to_json()
+            if worst.doubt and cell.how not in NULL_HOWS:
+                cell.reason = f"OCR识读存疑：{worst.doubt}；读作“{cell.raw}”，不作数字使用"
+                cell.how, cell.value = AMBIGUOUS, None
+                doubtful += 1
+    if doubtful:
+        report.notes.append(f"OCR识读存疑的表格单元格{doubtful}个：按存疑处理，不参与计算")
