@@ -231,7 +231,7 @@ BAD = [
     ("sheet.xlsx", "xlsx"),
     ("archive.zip", "word/document.xml"),
     ("corrupt.docx", "corrupt"),
-    ("legacy.doc", ".doc"),
+    ("legacy.doc", "not a Word document"),
     ("fake.pdf", "PDF header"),
     ("encrypted.pdf", "encrypted"),
     ("scanned.pdf", "no text layer"),

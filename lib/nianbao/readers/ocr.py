@@ -46,7 +46,8 @@ _NUMERIC = re.compile(r"^[\d.,，．%％\s-]+$")
 #: What the recogniser returns for a lone digit it sees badly: a cell holding only these (and
 #: digits) is taken as that number, marked doubtful.
 _LOOKALIKE = {"。": "0", "o": "0", "O": "0", "〇": "0", "D": "0", "Q": "0", "○": "0",
-              "l": "1", "I": "1", "|": "1", "]": "1", "[": "1", "i": "1"}
+              "）": "0", ")": "0", "l": "1", "I": "1", "|": "1", "]": "1", "[": "1", "i": "1"}
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 _ENGINE = None
 
@@ -95,7 +96,7 @@ def read_scanned_pdf(path: Path, data: bytes, sha: str, why: str) -> Document:
                 yield page.render(scale=DPI / 72).to_pil(), DPI
                 page.close()
 
-        doc = _read_pages(path, sha, "pdf", pages(), n)
+        doc = _read_pages(path, sha, "pdf", pages(), n, f"PDF ({why.split(' / ')[-1]})")
     finally:
         pdf.close()
     doc.notes.insert(0, f"{why.split(' / ')[0]}：已按扫描件逐页OCR识别（{engine_name()}）")
@@ -250,7 +251,8 @@ def _second_look(ocr, clean: np.ndarray, cells) -> None:
             if b.split and _NUMERIC.match(b.text):  # cut out of a longer box: read the cell alone
                 regions.append((x0 + 3, b.y0 - 2, x1 - 3, b.y1 + 2))
                 targets.append((cell, k))
-            elif (_NUMERIC.match(b.text) and b.score < REREAD_SCORE) or _lookalike(b.text):
+            elif ((_NUMERIC.match(b.text) and b.score < REREAD_SCORE) or _lookalike(b.text)
+                  or (len(b.text) <= 2 and not _CJK.search(b.text))):  # a stray mark where a digit may be
                 regions.append((b.x0 - 2, b.y0 - 2, b.x1 + 2, b.y1 + 2))
                 targets.append((cell, k))
     for (cell, k), again in zip(targets, _reread(ocr, clean, regions)):

@@ -1,0 +1,240 @@
+"""OCR of scanned PDFs and page images: the tables read from the image equal the text layer's.
+
+Scans are made at run time from PDFs with a text layer (a synthetic fixture, and the real
+reports in ../shared/corpus where present): pages rendered with pypdfium2 and saved as an
+image-only PDF or a TIFF — at 2× (144 dpi), at 150 dpi, 1.5° askew with noise, with a red seal
+stamped over 表三. Each is read by OCR and parsed, and compared cell by cell with the parse of
+the same pages' text layer: at least 99.5 % of the cells of 表二/表三/表四 must be equal, and
+every cell that differs must be a doubtful reading (ambiguous or unreadable), never a silent
+wrong number. OCR costs seconds per page, so only the pages holding the tables are used.
+"""
+from __future__ import annotations
+
+import io
+import logging
+
+import numpy as np
+import pytest
+from conftest import FIXTURES, ROOT
+from PIL import Image, ImageDraw, ImageFilter
+
+import nianbao
+from nianbao.errors import InputError
+from nianbao.model import AMBIGUOUS, UNREADABLE
+
+pdfium = pytest.importorskip("pypdfium2")
+pytest.importorskip("rapidocr_onnxruntime")
+
+CLEAN_PDF = FIXTURES / "reports" / "clean.pdf"
+#: the table pages of the corpus PDFs (0-based), so a test OCRs 3–4 pages, not the whole report
+CORPUS_PAGES = {
+    "jiangsu-huaian-hongze-district-gov-2024.pdf": [1, 2, 3, 4],
+    "jiangsu-huaian-hongze-district-gov-2023.pdf": [1, 2, 3],
+    "jiangsu-huaian-city-gov-2024.pdf": [2, 3, 4],
+}
+
+
+# ---------------------------------------------------------------- making scans
+def render(src, pages=None, dpi=144) -> list[Image.Image]:
+    pdf = pdfium.PdfDocument(str(src))
+    idx = range(len(pdf)) if pages is None else pages
+    return [pdf[i].render(scale=dpi / 72).to_pil() for i in idx]
+
+
+def text_subset(src, pages, out):
+    """The same pages with their text layer: the reference reading."""
+    pdf = pdfium.PdfDocument(str(src))
+    sub = pdfium.PdfDocument.new()
+    sub.import_pages(pdf, pages)
+    sub.save(str(out))
+    return out
+
+
+def image_pdf(images: list[Image.Image], out, dpi=144):
+    images = [im.convert("RGB") for im in images]
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
+    return out
+
+
+def skewed(img: Image.Image, angle: float, seed: int = 3) -> Image.Image:
+    rng = np.random.default_rng(seed)
+    rot = img.convert("L").rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    arr = np.asarray(rot).astype(np.int16) + rng.normal(0, 12, (rot.height, rot.width)).astype(np.int16)
+    speckle = rng.random(arr.shape) < 0.0015
+    arr[speckle] = 0
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.4))
+
+
+def stamped(img: Image.Image, where: tuple[float, float]) -> Image.Image:
+    """A red seal (ring, star, lettering band) drawn over the page at a share of its size."""
+    img = img.convert("RGB")
+    d = ImageDraw.Draw(img, "RGBA")
+    cx, cy = img.width * where[0], img.height * where[1]
+    r = img.width * 0.14
+    red = (220, 30, 40, 200)
+    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=max(4, int(r / 14)))
+    d.ellipse((cx - r * 0.8, cy - r * 0.8, cx + r * 0.8, cy + r * 0.8), outline=red, width=2)
+    pts = [(cx + r * 0.3 * np.cos(a) * (1 if k % 2 == 0 else 0.45), cy + r * 0.3 * np.sin(a) * (1 if k % 2 == 0 else 0.45))
+           for k, a in enumerate(np.linspace(-np.pi / 2, 3 * np.pi / 2, 11)[:-1])]
+    d.polygon(pts, fill=red)
+    for k in range(12):
+        a = np.pi * (0.15 + 0.7 * k / 11)
+        x, y = cx - r * 0.62 * np.cos(a), cy - r * 0.62 * np.sin(a)
+        d.rectangle((x - r * 0.06, y - r * 0.06, x + r * 0.06, y + r * 0.06), fill=red)
+    return img
+
+
+# ---------------------------------------------------------------- comparing
+def compare(ocr_report, ref_report):
+    """(cells, equal, differing cells that are not doubtful)."""
+    total = equal = 0
+    silent = []
+    for name in ("table2", "table3", "table4"):
+        ref, got = ref_report.table(name), ocr_report.table(name)
+        for key, want in ref.cells.items():
+            total += 1
+            cell = got.cells.get(key)
+            if cell is not None and cell.value == want.value and cell.how == want.how:
+                equal += 1
+            elif cell is None or cell.how not in (AMBIGUOUS, UNREADABLE):
+                silent.append((name, key, want.value, None if cell is None else (cell.value, cell.how, cell.raw)))
+    return total, equal, silent
+
+
+def assert_reads_like_text_layer(scan, reference):
+    doc = nianbao.read(scan)
+    assert doc.ocr, "read without OCR"
+    got, ref = nianbao.parse(doc), nianbao.parse(reference)
+    total, equal, silent = compare(got, ref)
+    assert ref.table3.found and total >= 100
+    assert equal >= 0.995 * total, f"{equal}/{total} cells equal"
+    assert not silent, f"cells that differ without being marked doubtful: {silent}"
+    return got
+
+
+# ---------------------------------------------------------------- fast: no recognition
+def test_red_seal_is_washed_out_and_black_text_kept():
+    from nianbao.readers.ocr_image import normalise
+
+    img = Image.new("RGB", (600, 400), "white")
+    d = ImageDraw.Draw(img)
+    d.rectangle((100, 100, 200, 120), fill=(0, 0, 0))
+    d.ellipse((80, 60, 260, 240), outline=(220, 30, 40), width=12)
+    grey, _ = normalise(img, 144)
+    assert grey[110, 150] < 60  # black text under the seal stays black
+    assert grey[150, 86] > 240  # the ring is gone
+
+
+def test_skew_is_estimated_from_the_rows():
+    from nianbao.readers.ocr_image import normalise, skew_angle
+
+    page = render(CLEAN_PDF, [0])[0].convert("L")
+    assert abs(skew_angle(np.asarray(page))) < 0.15
+    for angle in (1.5, -1.2):
+        grey = np.asarray(page.rotate(angle, resample=Image.BICUBIC, fillcolor=255))
+        assert abs(skew_angle(grey) + angle) <= 0.15
+        _, applied = normalise(Image.fromarray(grey), 144)
+        assert abs(applied + angle) <= 0.15
+
+
+def test_ruled_table_grid_has_merged_cells():
+    from nianbao.readers.ocr_image import normalise
+    from nianbao.readers.ocr_layout import find_tables
+
+    grids = []
+    for page in render(CLEAN_PDF):
+        grey, _ = normalise(page, 144)
+        grids.extend(find_tables(grey)[0])
+    assert grids, "no ruled table found on the rendered fixture"
+    spans = [(c.r1 - c.r0, c.c1 - c.c0) for g in grids for c in g.cells]
+    assert any(r > 1 for r, _ in spans) and any(c > 1 for _, c in spans)
+
+
+def test_blank_image_is_one_line_error(tmp_path):
+    p = tmp_path / "blank.png"
+    Image.new("RGB", (800, 1100), "white").save(p)
+    with pytest.raises(InputError) as exc:
+        nianbao.read(p)
+    assert "no text" in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_corrupt_image_is_one_line_error(tmp_path):
+    p = tmp_path / "broken.jpg"
+    p.write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))
+    with pytest.raises(InputError) as exc:
+        nianbao.read(p)
+    assert "image" in str(exc.value) and "\n" not in str(exc.value)
+
+
+# ---------------------------------------------------------------- synthetic, with recognition
+@pytest.mark.slow
+def test_scanned_synthetic_pdf_reads_like_its_text_layer(tmp_path, caplog):
+    scan = image_pdf(render(CLEAN_PDF), tmp_path / "scan.pdf")
+    with caplog.at_level(logging.INFO, logger="nianbao.ocr"):
+        report = assert_reads_like_text_layer(scan, CLEAN_PDF)
+    assert any("page 1/" in r.getMessage() for r in caplog.records)  # progress goes to the logger
+    doc = report.document
+    assert doc.format == "pdf" and "OCR" in doc.notes[0]
+    cell = report.table3.cell("new_received", "total")
+    assert cell.ocr and cell.ocr["page"] >= 1 and len(cell.ocr["box"]) == 4 and 0 < cell.ocr["score"] <= 1
+    assert "ocr" in cell.to_json()
+    for r in doc.ocr:  # every read points at its own text
+        assert 0 <= r.start <= r.end <= len(doc.text)
+
+
+@pytest.mark.slow
+def test_page_images_150dpi_tiff_read_like_text_layer(tmp_path):
+    pages = render(CLEAN_PDF, dpi=150)
+    tif = tmp_path / "scan.tif"
+    pages[0].convert("L").save(tif, save_all=True, append_images=[p.convert("L") for p in pages[1:]],
+                               dpi=(150, 150), compression="tiff_lzw")
+    report = assert_reads_like_text_layer(tif, CLEAN_PDF)
+    assert report.document.format == "image"
+
+
+@pytest.mark.slow
+def test_a_low_score_cell_is_doubtful_not_a_number(tmp_path, monkeypatch):
+    """With the doubt threshold above every score, every OCR'd number is doubtful: none may
+    pass into the table as a value."""
+    from nianbao.readers import ocr
+
+    monkeypatch.setattr(ocr, "DOUBT_SCORE", 1.01)
+    scan = image_pdf(render(CLEAN_PDF), tmp_path / "scan.pdf")
+    report = nianbao.parse(scan)
+    read = [c for c in report.table3.cells.values() if c.ocr is not None]
+    assert read and all(c.value is None and c.how == AMBIGUOUS and "OCR" in c.reason for c in read)
+
+
+# ---------------------------------------------------------------- the real corpus
+def _corpus_case(corpus_dir, tmp_path, name):
+    src = corpus_dir / name
+    if not src.exists():
+        pytest.skip(f"{name} not in the corpus")
+    pages = CORPUS_PAGES[name]
+    return src, pages, text_subset(src, pages, tmp_path / "text.pdf")
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", sorted(CORPUS_PAGES))
+def test_corpus_scan_2x_reads_like_text_layer(corpus_dir, tmp_path, name):
+    src, pages, ref = _corpus_case(corpus_dir, tmp_path, name)
+    assert_reads_like_text_layer(image_pdf(render(src, pages), tmp_path / "scan.pdf"), ref)
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_corpus_scan_150dpi_skewed_noisy(corpus_dir, tmp_path):
+    src, pages, ref = _corpus_case(corpus_dir, tmp_path, "jiangsu-huaian-hongze-district-gov-2024.pdf")
+    images = [skewed(im, 1.5 if k % 2 else -1.2, seed=k) for k, im in enumerate(render(src, pages, dpi=150))]
+    report = assert_reads_like_text_layer(image_pdf(images, tmp_path / "scan.pdf", dpi=150), ref)
+    assert any("倾斜" in n for n in report.document.notes)
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_corpus_scan_with_red_seal_over_table(corpus_dir, tmp_path):
+    src, pages, ref = _corpus_case(corpus_dir, tmp_path, "jiangsu-huaian-hongze-district-gov-2024.pdf")
+    images = render(src, pages)
+    images[1] = stamped(images[1], (0.6, 0.7))  # over 表三's numbers
+    assert_reads_like_text_layer(image_pdf(images, tmp_path / "scan.pdf"), ref)
