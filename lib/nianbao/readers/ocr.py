@@ -196,6 +196,8 @@ def _reread(ocr, grey: np.ndarray, regions: list[tuple[float, float, float, floa
 def _page(ocr, grey: np.ndarray, index: int):
     from .pdf import _Item
 
+    if int((grey < 160).sum()) < 50:  # a blank page: nothing to recognise
+        return [], 0
     grids, rules = find_tables(grey)
     clean = grey.copy()
     clean[rules > 0] = 255  # rules washed out: a character touching one is misread
