@@ -469,10 +469,10 @@ def test_special_and_oversized_files(tmp_path, monkeypatch):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
     _one_line_error(fifo, "not a regular file")  # must not block
-    from nianbao.readers import dispatch
+    from nianbao import limits
 
-    monkeypatch.setattr(dispatch, "MAX_BYTES", 100)
-    _one_line_error(R / "report-utf8.txt", "too large")
+    with limits.applied(limits.replace(limits.default(), max_file_mb=0)):
+        _one_line_error(R / "report-utf8.txt", "limits.max_file_mb")
 
 
 def test_pdf_joins_prose_lines_but_not_table_lines():

@@ -1,51 +1,95 @@
 """Command line: ``python -m nianbao {parse,audit,rules,batch} …``.
 
-Exit codes: 0 fine; 1 the audit found error-severity findings (``audit``) or a report failed
-(``batch``); 2 the input could not be read or the command line is wrong. An unreadable input is
-reported as one line naming the file and the reason, never a traceback.
+Exit statuses (``nianbao.errors``), one meaning each: 0 no error-severity finding; 1 the audit
+found error findings (``audit``) or a report failed (``batch``); 2 the input cannot be read — a
+bad file, a limit passed (``nianbao.limits``), a wrong command line or configuration — told in
+one line naming the file and the reason; 3 an internal failure of nianbao (a bug): one line on
+stderr naming the log file that holds the traceback, never the traceback itself.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
+import os
+import re
 import sys
+import tempfile
+import traceback
+from pathlib import Path
 
-from .errors import InputError
+from .errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError
+
+#: Lone surrogates: undecodable bytes of a file name (``surrogateescape``) or a ``\\ud800``
+#: unescaped from a script. They cannot be written as UTF-8, so they are shown escaped.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(s: str) -> str:
+    """``s`` with undecodable file-name bytes shown as ``\\xff`` (and other lone surrogates as
+    ``\\udxxx``), so that stdout and stderr stay valid UTF-8 whatever the file is called."""
+    def esc(m: re.Match) -> str:
+        c = ord(m.group())
+        return f"\\x{c - 0xdc00:02x}" if 0xdc80 <= c <= 0xdcff else f"\\u{c:04x}"
+
+    return _SURROGATE.sub(esc, s)
+
+
+def _json_text(obj) -> str:
+    """JSON with non-ASCII text as is, and lone surrogates as ``\\uXXXX`` escapes (valid JSON,
+    and the output stays valid UTF-8)."""
+    text = json.dumps(obj, ensure_ascii=False, indent=2, default=str)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(_json_text(obj) + "\n")
+
+
+def _config_and_memory(args) -> dict:
+    """The effective configuration, and the address-space ceiling applied to this process
+    (``--max-memory`` MB, else ``limits.max_memory_mb``) before the input is touched."""
+    from .config import load_config
+    from .limits import cap_memory
+
+    cfg = load_config(getattr(args, "config", None))
+    mb = args.max_memory if args.max_memory is not None else cfg["limits"]["max_memory_mb"]
+    cap_memory(mb)
+    args.memory_mb = mb
+    return cfg
 
 
 def cmd_parse(args) -> int:
     from .parsing import parse
 
-    report = parse(args.file)
+    cfg = _config_and_memory(args)
+    report = parse(args.file, limits=cfg["limits"])
     if args.json:
         _print_json(report.to_json(provenance=args.provenance))
     else:
         from .textreport import report_text
 
-        sys.stdout.write(report_text(report) + "\n")
-    return 0
+        sys.stdout.write(printable(report_text(report)) + "\n")
+    return EXIT_OK
 
 
 def cmd_audit(args) -> int:
     from .engine import audit
 
-    result = audit(args.file, published=args.published, config=args.config)
+    cfg = _config_and_memory(args)
+    result = audit(args.file, published=args.published, config=cfg)
     if args.json:
         _print_json(result.to_json())
     else:
-        sys.stdout.write(result.to_text() + "\n")
-    return 1 if result.summary.get("error") else 0
+        sys.stdout.write(printable(result.to_text()) + "\n")
+    return EXIT_FINDINGS if result.summary.get("error") else EXIT_OK
 
 
 def cmd_rules(args) -> int:
     from .rules.docs import rules_markdown, rules_table_text
 
     sys.stdout.write(rules_markdown() if args.markdown else rules_table_text())
-    return 0
+    return EXIT_OK
 
 
 def cmd_batch(args) -> int:
@@ -54,14 +98,37 @@ def cmd_batch(args) -> int:
     return run_batch_cli(args)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a hint when a file name starting with "-" was taken for an option."""
+
+    def error(self, message: str):
+        dashed = [a for a in _ARGV if a.startswith("-") and len(a) > 1 and Path(a).exists()]
+        if dashed:
+            message += (f"; a file name starting with '-' ({printable(dashed[0])}) is read as an "
+                        f"option: put it after '--', e.g. nianbao audit -- {printable(dashed[0])}")
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {printable(message)}\n")
+
+
+_ARGV: list[str] = []
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="nianbao", description="Audit 政府信息公开工作年度报告.")
+    p = _Parser(prog="nianbao", description="Audit 政府信息公开工作年度报告.",
+                epilog="exit status: 0 no error finding, 1 error findings (batch: a report "
+                       "failed), 2 input cannot be read, 3 internal failure (see the log named)")
     sub = p.add_subparsers(dest="command", required=True)
+
+    def memory(sp):
+        sp.add_argument("--max-memory", type=int, metavar="MB", default=None,
+                        help="address-space ceiling of this run in MB (default limits.max_memory_mb; 0: none)")
 
     sp = sub.add_parser("parse", help="read and parse one report; print the Report")
     sp.add_argument("file")
     sp.add_argument("--json", action="store_true", help="print the report object of schema.md")
     sp.add_argument("--provenance", action="store_true", help="with --json: per-cell provenance")
+    sp.add_argument("--config", help="a YAML configuration file (its limits: apply)")
+    memory(sp)
     sp.set_defaults(func=cmd_parse)
 
     sa = sub.add_parser("audit", help="audit one report; print its findings")
@@ -69,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     sa.add_argument("--json", action="store_true", help="print the whole result (schema.md)")
     sa.add_argument("--config", help="a YAML configuration file (see nianbao/default_config.yaml)")
     sa.add_argument("--published", help="publication date YYYY-MM-DD, if the input lacks it")
+    memory(sa)
     sa.set_defaults(func=cmd_audit)
 
     sr = sub.add_parser("rules", help="list the rules")
@@ -95,14 +163,46 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def crash_log(exc: BaseException, argv: list[str]) -> Path:
+    """Write the traceback of an internal failure to a log file and return its path:
+    ``$NIANBAO_LOG_DIR``, else ``<temp dir>/nianbao-logs``, one file per crash."""
+    folder = Path(os.environ.get("NIANBAO_LOG_DIR") or Path(tempfile.gettempdir()) / "nianbao-logs")
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"crash-{stamp}-{os.getpid()}.log"
+    from . import __version__
+
+    text = (f"nianbao {__version__} internal failure\nargv: {printable(repr(argv))}\n\n"
+            + "".join(traceback.format_exception(exc)))
+    path.write_text(printable(text), encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _ARGV[:] = argv
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except InputError as e:
-        sys.stderr.write(f"nianbao: {e}\n")
-        return 2
+        sys.stderr.write(f"nianbao: {printable(str(e))}\n")
+        return EXIT_INPUT
+    except MemoryError:  # the address-space ceiling: this input needs more than allowed
+        mb = getattr(args, "memory_mb", None)
+        where = printable(str(getattr(args, "file", None) or getattr(args, "input_dir", "")))
+        sys.stderr.write(f"nianbao: {where}: 超出内存上限 / over the memory limit "
+                         f"limits.max_memory_mb={mb} (--max-memory)\n")
+        return EXIT_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("nianbao: interrupted\n")
         return 130
+    except Exception as e:  # a bug in nianbao: a distinct status, the traceback in a log
+        try:
+            log = crash_log(e, argv)
+            where = f"traceback in {printable(str(log))}"
+        except OSError as log_error:
+            where = f"no log written ({log_error})"
+        sys.stderr.write(f"nianbao: internal error ({type(e).__name__}: "
+                         f"{printable(' '.join(str(e).split()))[:300]}); {where}\n")
+        return EXIT_INTERNAL

@@ -20,8 +20,10 @@ from .findings import SEVERITIES
 AGENCY_KINDS = ("department", "government", "auto")
 #: Keys the engine itself reads; every other key must be declared by a rule (``@rule(config=)``).
 ENGINE_KEYS = ("severity", "disabled")
+#: Keys the readers read (``nianbao.limits``): no rule declares them, the engine hands them on.
+READER_KEYS = ("limits",)
 #: Mappings that a user file merges key by key.
-NESTED_KEYS = ("deadlines", "thresholds")
+NESTED_KEYS = ("deadlines", "thresholds", "limits")
 
 
 class ConfigError(InputError):
@@ -64,7 +66,7 @@ def load_config(source=None) -> dict:
     cfg = defaults()
     declared = declared_keys()
     for key, val in user.items():
-        if key not in cfg or not (key in ENGINE_KEYS or key in declared
+        if key not in cfg or not (key in ENGINE_KEYS or key in READER_KEYS or key in declared
                                   or any(d.startswith(key + ".") for d in declared)):
             raise ConfigError(where, f"unknown configuration key {key!r} "
                                      f"(known: {', '.join(sorted(cfg))})")
@@ -72,7 +74,8 @@ def load_config(source=None) -> dict:
             if not isinstance(val, dict):
                 raise ConfigError(where, f"{key} must be a mapping")
             for k in val:
-                if k not in cfg[key] or not (key in declared or f"{key}.{k}" in declared):
+                if k not in cfg[key] or not (key in READER_KEYS or key in declared
+                                             or f"{key}.{k}" in declared):
                     raise ConfigError(where, f"unknown key {key}.{k} "
                                              f"(known: {', '.join(sorted(cfg[key]))})")
             cfg[key].update(val)
@@ -116,6 +119,9 @@ def _validate(cfg: dict, where: str) -> None:
     for rid in dis:
         if rid not in known:
             bad(f"disabled: unknown rule id {rid!r}")
+    for k, v in cfg["limits"].items():
+        if not isinstance(v, int) or isinstance(v, bool) or v < (0 if k == "max_memory_mb" else 1):
+            bad(f"limits.{k} must be a positive integer, not {v!r}")
     th = cfg["thresholds"]
     ls = th["label_similarity"]
     if not isinstance(ls, (int, float)) or isinstance(ls, bool) or not 0 <= ls <= 100:
@@ -144,7 +150,7 @@ def setting_keys(cfg: dict | None = None) -> set[str]:
     cfg = defaults() if cfg is None else cfg
     out = set()
     for k, v in cfg.items():
-        if k in ENGINE_KEYS:
+        if k in ENGINE_KEYS or k in READER_KEYS:
             continue
         if k == "thresholds":
             out.update(f"{k}.{sub}" for sub in v)

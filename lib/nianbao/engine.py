@@ -224,7 +224,7 @@ def audit(path_or_report, published=None, config=None) -> AuditResult:
     else:
         from .parsing import parse
 
-        report = parse(path_or_report)
+        report = parse(path_or_report, limits=cfg["limits"])
     ctx = context_for(report, cfg, caller_date)
     pub, pub_src = ctx.published, ctx.published_source
     disabled = set(cfg["disabled"])

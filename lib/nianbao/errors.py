@@ -1,5 +1,17 @@
-"""The one exception users see: an input that cannot be audited, with a one-line reason."""
+"""The one exception users see, and the exit statuses of the command line.
+
+Each exit status means one thing, so that scripts and CI can tell a report with defects from a
+broken run: ``EXIT_OK`` no error-severity finding, ``EXIT_FINDINGS`` error findings (or, for a
+batch, a report that failed), ``EXIT_INPUT`` the input cannot be read (an ``InputError``: a bad
+file, a limit passed, a wrong command line or configuration), ``EXIT_INTERNAL`` a failure of
+nianbao itself (a bug: the traceback goes to a log file, one line to stderr names it).
+"""
 from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
 
 
 class InputError(Exception):

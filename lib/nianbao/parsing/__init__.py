@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import limits as _limits
 from .. import schema
 from ..document import Document
 from ..errors import InputError
@@ -32,15 +33,23 @@ _T4_START = re.compile(r"行政复议")
 _T4_HEADER = re.compile(r"行政复议\s*\t|结果维持")
 
 
-def parse(path_or_document) -> Report:
+def parse(path_or_document, limits=None) -> Report:
     """Parse a file (read with ``nianbao.readers.read``) or an already read ``Document``.
-    Raises ``InputError`` when the input is empty or is not an annual report at all."""
-    if isinstance(path_or_document, Document):
-        doc = path_or_document
-    else:
-        from ..readers import read
+    Raises ``InputError`` when the input is empty or is not an annual report at all, and
+    ``LimitError`` when it passes one of ``limits`` (a ``limits:`` mapping or ``Limits``;
+    default: those in force, see ``nianbao.limits``) — checked before the work they bound."""
+    with _limits.applied(limits):
+        if isinstance(path_or_document, Document):
+            doc = path_or_document
+            _limits.check_text(doc.path, doc.text)
+        else:
+            from ..readers import read
 
-        doc = read(Path(path_or_document))
+            doc = read(Path(path_or_document))
+        return _parse(doc)
+
+
+def _parse(doc: Document) -> Report:
     if not doc.text.strip():
         raise InputError(doc.path, "不是政府信息公开工作年度报告：文件没有文字内容")
     h = to_halfwidth(doc.text)

@@ -33,11 +33,17 @@ def cn_year(s: str) -> int | None:
     return None
 
 
+#: A title is one printed line of a few dozen characters; a candidate looks at most this far
+#: into a line (a crawler line holding the whole report would otherwise be searched whole,
+#: three times over, for every window it starts).
+TITLE_SCAN = 300
+
+
 def title_candidates(text: str, meta: dict, max_lines: int = 12):
     """(title text, line) candidates: metadata first, then the first content lines joined in
-    windows of one to three lines."""
+    windows of one to three lines, each line cut at ``TITLE_SCAN`` characters."""
     if meta.get("title"):
-        yield meta["title"], None
+        yield meta["title"][:TITLE_SCAN], None
     pdf_title = re.split(r"\s*[_|]\s*|\s+-\s+", meta["pdf_title"])[0] if meta.get("pdf_title") else None
     if pdf_title and meta.get("printed_by_browser"):
         # a page a browser printed to PDF keeps the page <title> ("报告名_栏目_网站"), more
@@ -47,13 +53,13 @@ def title_candidates(text: str, meta: dict, max_lines: int = 12):
     seen = 0
     start = int(meta.get("body_start_line") or 1) if meta.get("body_start_line") else 1
     for i in range(start - 1, len(lines)):
-        line = lines[i].strip()
+        line = lines[i].strip()[:TITLE_SCAN]
         if _CHROME.search(line):
             if line.startswith("标题") and not meta.get("title"):
                 yield re.sub(r"^标题\s*[:：]\s*", "", line), i + 1
             continue
         for k in range(1, 4):
-            yield "".join(x.strip() for x in lines[i:i + k]), i + 1
+            yield "".join(x.strip()[:TITLE_SCAN] for x in lines[i:i + k]), i + 1
         seen += 1
         if seen >= max_lines:
             break

@@ -13,14 +13,12 @@ import re
 import zipfile
 from pathlib import Path
 
+from .. import limits
 from ..document import Document
 from ..errors import InputError
 from ..textnorm import HAS_RADICAL as _RADICAL
 from ..textnorm import fold_radicals
 from .encoding import declared_charset, decode_text
-
-#: Annual reports are a few hundred KB (a scanned PDF a few MB); anything this big is not one.
-MAX_BYTES = 200 * 2**20
 
 #: Signatures of files that are certainly not a report we can read, with the reason we give.
 _REFUSED_SIGNATURES = (
@@ -39,8 +37,12 @@ _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|d
 def read(path: Path) -> Document:
     """Read ``path`` with the reader its content calls for; the text comes back with radicals
     folded to ideographs (``textnorm.fold_radicals``) whatever the reader, before anything
-    parses it."""
-    return _fold(_read(path))
+    parses it, and checked against the limits in force (``nianbao.limits``)."""
+    doc = _fold(_read(path))
+    limits.check_text(path, doc.text)
+    rows = sum(len(b.rows or ()) for b in doc.blocks if b.kind == "table")
+    limits.check(path, "max_rows", rows)
+    return doc
 
 
 def _fold(doc: Document) -> Document:
@@ -89,7 +91,11 @@ def _read(path: Path) -> Document:
         from .mhtml import read_mhtml
 
         return read_mhtml(path, data, sha)
+    if kind == "text":  # a text file's characters are its lines: no need to decode a bomb
+        limits.check(path, "max_text_chars", len(data) // 4)
     text, encoding = decode_text(path, data, declared_charset(data))
+    if kind == "text":
+        limits.check(path, "max_text_chars", len(text))
     if kind == "js":
         from .script import read_script
 
@@ -112,10 +118,10 @@ def _load(path: Path) -> bytes:
     if not path.is_file():  # a FIFO or a device would block or never end
         raise InputError(path, "不是普通文件（管道或设备） / not a regular file")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(path, f"文件过大（{size // 2**20} MB，上限 {MAX_BYTES // 2**20} MB） / file too large")
-        data = path.read_bytes()
+        limits.check(path, "max_file_mb", path.stat().st_size, scale=2**20)
+        with path.open("rb") as f:  # a file growing while read is cut at the limit
+            data = f.read(limits.current().max_file_mb * 2**20 + 1)
+        limits.check(path, "max_file_mb", len(data), scale=2**20)
     except OSError as e:
         raise InputError(path, f"无法读取文件 / cannot read file ({e.strerror or e})") from None
     if not data.strip():

@@ -11,9 +11,12 @@ its list definitions ("一、", "（一）") are put back in front of their para
 """
 from __future__ import annotations
 
+import bisect
 import io
+import zipfile
 from pathlib import Path
 
+from .. import limits
 from ..document import Block, Document, TableCell
 from ..errors import InputError
 from .cells import join_pieces
@@ -24,14 +27,17 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (f"{_W}{t}" for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
 _T, _TAB, _BR, _CR = (f"{_W}{t}" for t in ("t", "tab", "br", "cr"))
 _VAL = f"{_W}val"
+_GRID_SPAN, _GRID_BEFORE = f"{_W}gridSpan", f"{_W}gridBefore"
 
 
 def read_docx(path: Path, data: bytes, sha: str) -> Document:
     import docx
 
+    _check_package(path, data)
     try:
         d = docx.Document(io.BytesIO(data))
         body = d.element.body
+        _check_body(path, body)
         items = list(_body_items(body, Numbering(d)))
         meta = _core_meta(d)
     except InputError:
@@ -41,6 +47,42 @@ def read_docx(path: Path, data: bytes, sha: str) -> Document:
     text, blocks = _assemble(items)
     return Document(path=str(path), format="docx", sha256=sha, text=text, blocks=blocks,
                     meta=meta, notes=["按Word正文顺序读取段落和表格，合并单元格只记一次"])
+
+
+def _check_package(path: Path, data: bytes) -> None:
+    """The declared unpacked sizes, before python-docx unpacks anything: zipfile never
+    inflates a member past its declared size, so these bound what reading can allocate."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except Exception:  # noqa: BLE001 — zipfile raises several classes on a damaged directory
+        raise InputError(path, "DOCX文件已损坏，无法打开 / corrupt DOCX (ZIP directory)") from None
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            limits.check(path, "max_part_mb", info.file_size, scale=2**20)
+    limits.check(path, "max_unpacked_mb", sum(i.file_size for i in infos), scale=2**20)
+
+
+def _check_body(path: Path, body) -> None:
+    """Counts of the parsed XML, before the walk whose work grows with them."""
+    limits.check(path, "max_lines", sum(1 for _ in body.iter(_P)))
+    limits.check(path, "max_tables", sum(1 for _ in body.iter(_TBL)))
+    limits.check(path, "max_rows", sum(1 for _ in body.iter(_TR)))
+    lim = limits.current().max_span
+    for el in body.iter(_GRID_SPAN, _GRID_BEFORE):
+        _span_value(path, el.get(_VAL), lim)
+
+
+def _span_value(path, raw: str | None, lim: int) -> int:
+    """A ``w:gridSpan``/``w:gridBefore`` value: an integer up to ``limits.max_span`` (measured
+    as text first: a 5,000-digit value is not converted), junk read as 1 as Word does."""
+    raw = (raw or "").strip()
+    if not raw.isdigit():
+        return 1
+    digits = raw.lstrip("0") or "0"
+    if len(digits) > len(str(lim)) or int(digits) > lim:
+        raise limits.LimitError(path, "max_span", digits[:12] + ("…" if len(digits) > 12 else ""), lim)
+    return int(digits)
 
 
 def _core_meta(d) -> dict:
@@ -135,24 +177,53 @@ def _children(el, tag):
 
 def table_rows(tbl, numbering=None) -> list[list[TableCell]]:
     rows: list[list[TableCell]] = []
-    origin: dict[int, TableCell] = {}  # grid column → the cell a vMerge continues
+    origin = _Origins()  # the cell a vMerge continues, by the grid columns it covers
     for tr in _children(tbl, _TR):
-        col = int(_prop(tr, "trPr", "gridBefore") or 0)
+        col = _span_value(None, _prop(tr, "trPr", "gridBefore") or "0", 10**9)
         row: list[TableCell] = []
         for tc in _children(tr, _TC):
-            span = max(1, int(_prop(tc, "tcPr", "gridSpan") or 1))
+            span = max(1, _span_value(None, _prop(tc, "tcPr", "gridSpan"), 10**9))
             merge = _prop(tc, "tcPr", "vMerge")
-            if merge == "continue" and col in origin:
-                origin[col].rowspan += 1
+            above = origin.at(col)
+            if merge == "continue" and above is not None:
+                above.rowspan += 1
             else:
                 cell = TableCell(_cell_text(tc, numbering), 1, span)
                 row.append(cell)
-                for c in range(col, col + span):
-                    origin[c] = cell
+                origin.put(col, cell)
             col += span
         if row:
             rows.append(row)
     return rows
+
+
+class _Origins:
+    """Grid columns → the cell that starts a vertical merge there, one entry per cell (not
+    per column it spans: a row of wide spans must not cost its width in entries or time)."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.cells: dict[int, TableCell] = {}
+
+    def at(self, col: int) -> TableCell | None:
+        k = bisect.bisect_right(self.starts, col) - 1
+        if k < 0:
+            return None
+        start = self.starts[k]
+        cell = self.cells[start]
+        return cell if col < start + cell.colspan else None
+
+    def put(self, col: int, cell: TableCell) -> None:
+        """``cell`` covers ``col`` … ``col + colspan - 1``: cells it overlaps are replaced there
+        (a cell partly overlapped keeps the columns before the new one)."""
+        end = col + cell.colspan
+        lo = bisect.bisect_left(self.starts, col)
+        hi = bisect.bisect_left(self.starts, end)
+        for start in self.starts[lo:hi]:
+            del self.cells[start]
+        del self.starts[lo:hi]
+        self.starts.insert(lo, col)
+        self.cells[col] = cell
 
 
 def _assemble(items) -> tuple[str, list[Block]]:

@@ -12,10 +12,12 @@ is how Word flattens a table to text; the spans stay on the ``TableCell``s.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from pathlib import Path
 
 from lxml import etree
 
+from .. import limits
 from ..document import Block, Document, TableCell
 from ..errors import InputError
 from ..textnorm import label_key
@@ -37,6 +39,8 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _DOWNLEVEL = re.compile(r"<!\[(?:if[^\]]*|endif)\]>", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
+#: The file being read, for the one-line message of a limit met deep in a table.
+_PATH: ContextVar[str] = ContextVar("nianbao_html_path", default="")
 
 _META_KEYS = {
     "articletitle": "title", "title": "title", "dc.title": "title",
@@ -207,8 +211,17 @@ def _rows(table):
 
 
 def _span(el, attr: str) -> int:
+    """The cell's rowspan/colspan; one past ``limits.max_span`` refuses the input (the digits
+    are measured before they are converted: a 5,000-digit span is not a number to build)."""
     m = _DIGITS.search(el.get(attr) or "")
-    return max(1, min(int(m.group()), 1000)) if m else 1
+    if not m:
+        return 1
+    digits = m.group().lstrip("0") or "0"
+    lim = limits.current().max_span
+    if len(digits) > len(str(lim)) or int(digits) > lim:
+        raise limits.LimitError(_PATH.get(), "max_span", f"{attr}={digits[:12]}"
+                                + ("…" if len(digits) > 12 else ""), lim)
+    return max(1, int(digits))
 
 
 def cell_text(cell) -> str:
@@ -282,6 +295,17 @@ def parse_html(path, text: str):
 
 def html_document(path: Path, text: str, sha: str, meta: dict, notes: list[str]) -> Document:
     root = parse_html(path, text)
+    # before the walk: the walk's work and memory grow with the tables and their rows
+    limits.check(path, "max_tables", int(root.xpath("count(//table)")))
+    limits.check(path, "max_rows", int(root.xpath("count(//tr)")))
+    token = _PATH.set(str(path))
+    try:
+        return _html_document(path, root, sha, meta, notes)
+    finally:
+        _PATH.reset(token)
+
+
+def _html_document(path: Path, root, sha: str, meta: dict, notes: list[str]) -> Document:
     meta.update({k: v for k, v in page_meta(root).items() if k not in meta})
     _prune(root)
     body = root.find("body")

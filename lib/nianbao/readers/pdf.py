@@ -15,13 +15,18 @@ between single characters (``2024 年``, ``总 计``) are removed — both only 
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 import warnings
+import zlib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pdfminer.pdftypes import resolve1
+
+from .. import limits
 from ..document import Block, Document, TableCell
 from ..errors import InputError
 from ..textnorm import fold_radicals
@@ -96,13 +101,14 @@ def read_pdf(path: Path, data: bytes, sha: str) -> Document:
 
 
 def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+    try:  # an empty user password is tried explicitly: such a file opens in any viewer
+        pdf = pdfplumber.open(io.BytesIO(data), password="")
     except Exception as e:  # pdfminer raises many unrelated classes for bad files
         raise InputError(path, _open_failure(e)) from None
     notes: list[str] = []
     try:
         with pdf:
+            _check_pages(path, pdf)
             pages = [_page_items(p, i) for i, p in enumerate(pdf.pages)]
             meta = _pdf_meta(pdf.metadata or {})
     except InputError:
@@ -117,10 +123,54 @@ def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
 
 
 def _open_failure(e: Exception) -> str:
-    msg = f"{type(e).__name__} {e!r}".lower()  # pdfplumber wraps pdfminer's PDFPasswordIncorrect
-    if "password" in msg or "encrypt" in msg:
-        return "PDF已加密，无法读取文本 / encrypted PDF (password required)"
-    return f"PDF文件已损坏或无法解析 / corrupt or unreadable PDF ({type(e).__name__})"
+    """The reason for a PDF that does not open. Encryption with an empty user password is not
+    a reason (such files open); a user password is, and an encryption pdfminer cannot undo is
+    said as such, not as "password required"."""
+    cause = e.args[0] if type(e).__name__ == "PdfminerException" and e.args else e  # pdfplumber wraps
+    name = type(cause).__name__
+    if name == "PDFPasswordIncorrect":
+        return "PDF设置了打开密码，无法读取 / PDF protected by a user password (needed to open it)"
+    if "encrypt" in f"{name} {cause}".lower():
+        return f"PDF的加密方式无法解开 / PDF encryption not supported ({name}: {str(cause)[:80]})"
+    return f"PDF文件已损坏或无法解析 / corrupt or unreadable PDF ({name})"
+
+
+def _check_pages(path: Path, pdf) -> None:
+    """Page count and unpacked page content, before any page is laid out: both drive the
+    time and memory of the extraction (pdfminer makes an object per glyph)."""
+    from pdfminer.pdfpage import PDFPage
+
+    lim = limits.current()
+    n = sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), lim.max_pages + 1))
+    limits.check(path, "max_pages", n)
+    budget = lim.max_content_mb * 2**20
+    used = 0
+    for page in itertools.islice(PDFPage.create_pages(pdf.doc), lim.max_pages):
+        for stream in page.contents:
+            used += _unpacked_size(resolve1(stream), budget - used + 1)
+            limits.check(path, "max_content_mb", used, scale=2**20)
+
+
+def _unpacked_size(stream, cap: int) -> int:
+    """The decoded size of a content stream, inflating at most ``cap`` bytes (a 1 GB stream
+    packs into 1 MB: it is measured, not unpacked). Filters other than Flate count raw."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+
+    if not isinstance(stream, PDFStream):
+        return 0
+    if stream.data is not None:
+        return len(stream.data)
+    data = stream.rawdata or b""
+    filters = stream.get_filters()
+    if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+        return len(data)
+    if stream.decipher:
+        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+    inflate = zlib.decompressobj()
+    try:
+        return len(inflate.decompress(data, cap))
+    except zlib.error:
+        return len(data)  # damaged: pdfminer's own recovery decides
 
 
 class NoTextLayer(InputError):

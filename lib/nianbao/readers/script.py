@@ -15,9 +15,9 @@ from ..document import Document
 from ..errors import InputError
 from .html import html_document
 
-_STRING = r"""(["'`])((?:\\.|(?!\1)[^\\])*)\1"""
-_CONTENT = re.compile(r"\b(?:let|var|const)?\s*content[\"']?\s*[=:]\s*" + _STRING, re.DOTALL)
-_ANY_STRING = re.compile(_STRING, re.DOTALL)
+_CONTENT_BEFORE = re.compile(r"\bcontent[\"']?\s*[=:]\s*\Z")
+_QUOTES = "\"'`"
+_BODY = {q: re.compile(rf"[^{q}\\]*(?:\\.[^{q}\\]*)*", re.DOTALL) for q in _QUOTES}
 _MARKUP = re.compile(r"<(?:p|div|table|span|br|h\d)\b", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|.)", re.DOTALL)
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0",
@@ -28,19 +28,44 @@ def unescape_js(s: str) -> str:
     def repl(m: re.Match) -> str:
         e = m.group(1)
         if e[0] in "ux" and len(e) > 1:
-            return chr(int(e[1:].strip("{}"), 16))
+            code = int(e[1:].strip("{}"), 16)
+            return chr(code) if code <= 0x10FFFF else "\ufffd"  # \u{110000} and up: no character
         return _SIMPLE.get(e, e)
 
     return _ESCAPE.sub(repl, s)
 
 
+def string_literals(text: str):
+    """``(start, body)`` of each string literal, left to right, in one pass: a backslash
+    escapes the next character; a literal left open (a truncated file) ends the search for
+    that kind of quote, so a cut-off file costs one scan, not one scan per quote after the cut."""
+    kinds = _QUOTES
+    i, n = 0, len(text)
+    while kinds:
+        m = re.compile(f"[{re.escape(kinds)}]").search(text, i)
+        if not m:
+            return
+        i, q = m.start(), m.group()
+        end = _BODY[q].match(text, i + 1).end()  # unrolled loop: each character read once
+        if end >= n or text[end] != q:  # never closed: no later literal of this kind either
+            kinds = kinds.replace(q, "")
+            i += 1
+            continue
+        yield i, text[i + 1:end]
+        i = end + 1
+
+
 def embedded_html(text: str) -> str | None:
-    """The report HTML held in the script, or None."""
-    for m in _CONTENT.finditer(text):
-        if _MARKUP.search(m.group(2)):
-            return unescape_js(m.group(2))
-    best = max((m.group(2) for m in _ANY_STRING.finditer(text) if _MARKUP.search(m.group(2))),
-               key=len, default=None)
+    """The report HTML held in the script, or None: the string assigned to ``content``, else
+    the longest string literal with markup."""
+    best = None
+    for start, body in string_literals(text):
+        if not _MARKUP.search(body):
+            continue
+        if _CONTENT_BEFORE.search(text, max(0, start - 80), start):
+            return unescape_js(body)
+        if best is None or len(body) > len(best):
+            best = body
     return unescape_js(best) if best else None
 
 

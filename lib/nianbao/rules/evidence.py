@@ -201,7 +201,7 @@ def check_types(report, table: str, may_be_negative=(), may_be_decimal=()):
             yield Finding(severity="error", message=f"{where}为负数{fmt_num(v)}",
                           location=cell_loc(t, row, col), expected="≥0", actual=v,
                           quote=row_quote(report, t, row))
-        elif not float(v).is_integer() and col not in may_be_decimal:
+        elif isinstance(v, float) and not v.is_integer() and col not in may_be_decimal:
             yield Finding(severity="error", message=f"{where}为非整数{c.raw or fmt_num(v)}",
                           location=cell_loc(t, row, col), expected="整数", actual=v,
                           quote=row_quote(report, t, row))

@@ -25,6 +25,8 @@ _COL_CN = {"total": "总计", "issued": "本年制发件数", "repealed": "本�
 def _fmt(v) -> str:
     if v is None:
         return "—"
+    if isinstance(v, int):  # float() of a long integer overflows
+        return str(v)
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
