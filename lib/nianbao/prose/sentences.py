@@ -16,7 +16,9 @@ from ..textnorm import to_halfwidth
 _SPLIT = re.compile(r"[。！!？?\n]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
-_NUM_ROW = re.compile(r"(?:\d+(?:\.\d+)?[ \t]+){3,}\d")  # a table row of numbers
+#: a table row of numbers; it starts only where a number starts (not inside a digit run, where
+#: every start would rescan the run: quadratic in its length)
+_NUM_ROW = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?[ \t]+){3,}\d")
 #: Labels that belong to the statistical tables and hardly ever to a sentence.
 TABLE_TERMS = ("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
                "本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "信息内容",
