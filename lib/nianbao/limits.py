@@ -35,6 +35,7 @@ class Limits:
     max_part_mb: int
     max_pages: int
     max_content_mb: int
+    max_pdf_chars: int
     max_tables: int
     max_rows: int
     max_span: int

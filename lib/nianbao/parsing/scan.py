@@ -40,8 +40,9 @@ PLACEHOLDER_LINE = rf"(?m:^[ \t|]*{PLACEHOLDER}(?:[ \t|]+{PLACEHOLDER})+[ \t|]*$
 #: A row of column numbers under the header ("1 2 3 4 5 6 7", maybe after 栏次/序号).
 COLUMN_NUMBERS_LINE = (r"(?m:^[ \t|]*(?:(?:栏次|序号|列号|编号)[ \t|]*)?1[ \t|]+2[ \t|]+3[ \t|]+4[ \t|]+5"
                        r"(?:[ \t|]+6(?:[ \t|]+7(?:[ \t|]+8)?)?)?[ \t|]*$)")
-_FURNITURE = re.compile(r"第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|(?m:^\s*[-—–]\s*\d+\s*[-—–]\s*$)"
-                        r"|(?m:^\s*\d+\s*/\s*\d+\s*$)"
+_FURNITURE = re.compile(r"第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"
+                        r"|(?m:^[ \t]*[-—–][ \t]*\d+[ \t]*[-—–][ \t]*$)"  # within a line: linear
+                        r"|(?m:^[ \t]*\d+[ \t]*/[ \t]*\d+[ \t]*$)"       # in runs of blank lines
                         r"|(?m:^[ \t|:]*-{3,}(?:[ \t|:]+-{3,})*[ \t|:]*$)"  # markdown table rule
                         rf"|{PLACEHOLDER_LINE}|{COLUMN_NUMBERS_LINE}")
 
