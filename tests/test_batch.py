@@ -212,7 +212,7 @@ def test_garbage_is_failed_with_one_line_reason(run):
     index = (run["out"] / "index.html").read_text(encoding="utf-8")
     for name, word in (("garbage.pdf", "PDF"), ("empty.txt", "")):
         rec = m[name]
-        assert rec["status"] == "failed"
+        assert rec["status"] == "failed" and rec["failure"] == "unreadable"
         assert "\n" not in rec["error"] and name in rec["error"] and word in rec["error"]
         assert "Traceback" not in rec["error"]
         assert escape(rec["error"].split(": ", 1)[1]) in index  # shown without the folder

@@ -361,3 +361,23 @@ def test_limit_check_is_one_pass():
     text = ("1" * 100 + " ") * 50_000
     limits.check_text("x", text)  # 100 digits each: within the limit
     _linear(lambda n: limits.check_text("x", ("1" * 100 + " ") * (n // 10)), n=50_000)
+
+
+# ---------------------------------------------------------------- the batch's record of a failure
+def test_batch_tells_a_crash_from_an_unreadable_input_and_a_timeout():
+    """Every failed report was recorded alike; a bug must not look like a bad input."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from nianbao.batch.execute import _error_reason, failure_kind
+
+    def nb_error(ename, evalue):
+        return PapermillExecutionError(0, 1, "audit(...)", ename, evalue, [])
+
+    assert failure_kind(nb_error("InputError", "r.pdf: corrupt")) == "unreadable"
+    assert failure_kind(nb_error("LimitError", "r.pdf: over the limit")) == "unreadable"
+    assert failure_kind(nb_error("RuleError", "rule T2 failed")) == "internal"
+    assert failure_kind(nb_error("MemoryError", "")) == "memory"
+    assert failure_kind(TimeoutError("after 5 s")) == "timeout"
+    assert failure_kind(RuntimeError("Kernel died")) == "internal"
+    assert _error_reason(nb_error("RuleError", "rule T2 failed"))[1].startswith("internal: RuleError")
+    assert _error_reason(nb_error("InputError", "r.pdf: corrupt"))[1] == "r.pdf: corrupt"

@@ -22,18 +22,39 @@ def _one_line(text: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+#: Exceptions of an audit that mean "this input cannot be read" (the CLI's exit 2).
+_UNREADABLE = ("InputError", "LimitError", "ConfigError")
+
+
+def failure_kind(exc: BaseException) -> str:
+    """What kind of failure a report's exception is — ``unreadable`` (a bad input or a limit
+    passed, the CLI's exit 2), ``memory`` (the worker's memory ceiling), ``timeout``, or
+    ``internal`` (a bug in nianbao or its kernel, the CLI's exit 3) — so that a batch never
+    records a crash as if the report were at fault."""
+    from papermill.exceptions import PapermillExecutionError
+
+    name = exc.ename if isinstance(exc, PapermillExecutionError) else type(exc).__name__
+    if name in _UNREADABLE:
+        return "unreadable"
+    if name == "MemoryError":
+        return "memory"
+    if isinstance(exc, TimeoutError) or name == "CellTimeoutError":
+        return "timeout"
+    return "internal"
+
+
 def _error_reason(exc: BaseException) -> tuple[str, str]:
     """(status, one-line reason) for an exception raised while executing a report."""
     from papermill.exceptions import PapermillExecutionError
 
-    if isinstance(exc, PapermillExecutionError):
-        if exc.ename == "InputError":  # the reason users see: "path: what is wrong"
-            return "failed", _one_line(exc.evalue)
-        return "failed", _one_line(f"{exc.ename}: {exc.evalue}")
-    name = type(exc).__name__
-    if isinstance(exc, TimeoutError) or name == "CellTimeoutError":
+    kind = failure_kind(exc)
+    if kind == "timeout":
         return "timeout", _one_line(f"timed out: {exc}")
-    return "failed", _one_line(f"{name}: {exc}")
+    if isinstance(exc, PapermillExecutionError):
+        if kind == "unreadable":  # the reason users see: "path: what is wrong"
+            return "failed", _one_line(exc.evalue)
+        return "failed", _one_line(f"{kind}: {exc.ename}: {exc.evalue}")
+    return "failed", _one_line(f"{kind}: {type(exc).__name__}: {exc}")
 
 
 def execute(notebook, output: Path, parameters: dict, cwd: Path, timeout: int,
@@ -98,18 +119,20 @@ def run_report(task: dict) -> dict:
     params = {"report_path": task["input"], "published": task.get("published") or "",
               "config_path": task.get("config_path") or "", "result_path": str(final["json"])}
     params_record = params
-    status, error, summary = "ok", None, None
+    status, error, summary, failure = "ok", None, None, None
     try:
         try:
             execute(task["notebook"], tmp["ipynb"], params, rdir, task["timeout"],
                     fork=task.get("fork", False))
         except Exception as exc:  # noqa: BLE001  (a bad report must never stop the others)
             status, error = _error_reason(exc)
+            failure = failure_kind(exc)
         if status == "ok":
             try:
                 summary = json.loads(final["json"].read_text(encoding="utf-8")).get("summary") or {}
             except (OSError, ValueError) as exc:
                 status, error = "failed", _one_line(f"the notebook wrote no result: {exc}")
+                failure = "internal"
         if status == "ok" and (summary.get("error") or summary.get("warning")):
             status = "findings"
         nb = None
@@ -130,6 +153,7 @@ def run_report(task: dict) -> dict:
                             back_link="../index.html")
             except Exception as exc:  # noqa: BLE001  (e.g. ExportError: the page would leak)
                 status, error = "failed", _one_line(f"HTML export: {type(exc).__name__}: {exc}")
+                failure = "internal"
         if status in FAILED_STATUSES:
             final["json"].unlink(missing_ok=True)
             write_failure_page(final["html"], task, status, error, nb)
@@ -138,7 +162,7 @@ def run_report(task: dict) -> dict:
             p.unlink(missing_ok=True)
     outputs = {k: f"{task['id']}/{v.name}" for k, v in final.items() if v.exists()}
     return {"id": task["id"], "file": task["file"], "input": task["input"], "status": status,
-            "error": error, "summary": summary, "duration": round(time.monotonic() - t0, 3),
+            "error": error, "failure": failure, "summary": summary, "duration": round(time.monotonic() - t0, 3),
             "sha256": task["sha256"], "config_hash": task["config_hash"],
             "tool": task["tool"], "tool_version": task["tool_version"],
             "git_commit": task.get("git_commit"), "timeout": task["timeout"],
