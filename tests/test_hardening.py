@@ -238,7 +238,7 @@ def test_pdf_page_count_is_checked_before_layout(tmp_path):
 def test_pdf_content_stream_is_measured_not_unpacked(tmp_path):
     """A 1 GB content stream was inflated whole (2.1 GB); here 12 MB of spaces packed to a
     few KB, over the 8 MB limit."""
-    from nianbao.readers.pdf import _unpacked
+    from nianbao.readers.pdf_limits import _unpacked
 
     p = tmp_path / "r.pdf"
     p.write_bytes(_pdf([b" " * (12 * 2**20)]))
@@ -358,9 +358,18 @@ def test_number_row_pattern_is_linear_in_a_digit_run():
 
 
 def test_limit_check_is_one_pass():
-    text = ("1" * 100 + " ") * 50_000
+    text = ("1" * 100 + "\n") * 10_000
     limits.check_text("x", text)  # 100 digits each: within the limit
-    _linear(lambda n: limits.check_text("x", ("1" * 100 + " ") * (n // 10)), n=50_000)
+    _linear(lambda n: limits.check_text("x", ("1" * 100 + "\n") * (n // 10)), n=20_000)
+
+
+def test_the_cli_in_process_leaves_no_memory_cap_behind(capsys):
+    """Tests run the CLI in-process; a cap left on pytest broke the browsers it starts."""
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    assert main(["audit", "--max-memory", "4000", str(ROOT / "data" / "samples" / "lanxi-gov-2023.html")]) == 0
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
 
 
 # ---------------------------------------------------------------- the batch's record of a failure

@@ -54,7 +54,7 @@ def _config_and_memory(args) -> dict:
 
     cfg = load_config(getattr(args, "config", None))
     mb = args.max_memory if args.max_memory is not None else cfg["limits"]["max_memory_mb"]
-    cap_memory(mb)
+    args.restore_memory = cap_memory(mb)
     args.memory_mb = mb
     return cfg
 
@@ -206,3 +206,5 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"nianbao: internal error ({type(e).__name__}: "
                          f"{printable(' '.join(str(e).split()))[:300]}); {where}\n")
         return EXIT_INTERNAL
+    finally:
+        getattr(args, "restore_memory", lambda: None)()

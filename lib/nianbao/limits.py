@@ -119,19 +119,23 @@ def check_text(path, text: str) -> None:
         raise LimitError(path, "max_number_digits", end - m.start(), lim.max_number_digits)
 
 
-def cap_memory(mb: int | None) -> None:
+def cap_memory(mb: int | None):
     """Cap this process's address space at ``mb`` MB (``RLIMIT_AS``; 0 or None: no cap), so
     that an input which still gets past the size limits ends in a ``MemoryError`` — reported
-    as "over the memory limit" — instead of taking the machine's memory. Only lowers the cap."""
+    as "over the memory limit" — instead of taking the machine's memory. Only lowers the soft
+    limit; returns a function that puts it back (a caller that runs the CLI in-process, such as
+    a test, must not leave its own process — and the browsers it starts — capped)."""
     if not mb:
-        return
+        return lambda: None
     try:
         import resource
     except ImportError:  # not on this platform: the size limits still hold
-        return
+        return lambda: None
     want = int(mb) * 2**20
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
-    if soft == resource.RLIM_INFINITY or want < soft:
-        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    if soft != resource.RLIM_INFINITY and want >= soft:
+        return lambda: None
+    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

@@ -15,22 +15,18 @@ between single characters (``2024 年``, ``总 计``) are removed — both only 
 from __future__ import annotations
 
 import io
-import itertools
 import logging
 import re
 import warnings
-import zlib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pdfminer.pdftypes import resolve1
-
-from .. import limits
 from ..document import Block, Document, TableCell
 from ..errors import InputError
 from ..textnorm import fold_radicals
 from .cells import join_pieces
+from .pdf_limits import check_pages
 from .printed_page import drop_site_chrome
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
@@ -117,7 +113,7 @@ def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
     notes: list[str] = []
     try:
         with pdf:
-            _check_pages(path, pdf)
+            check_pages(path, pdf)
             pages = [_page_items(p, i) for i, p in enumerate(pdf.pages)]
             meta = _pdf_meta(pdf.metadata or {})
     except InputError:
@@ -142,86 +138,6 @@ def _open_failure(e: Exception) -> str:
     if "encrypt" in f"{name} {cause}".lower():
         return f"PDF的加密方式无法解开 / PDF encryption not supported ({name}: {str(cause)[:80]})"
     return f"PDF文件已损坏或无法解析 / corrupt or unreadable PDF ({name})"
-
-
-def _check_pages(path: Path, pdf) -> None:
-    """Page count, unpacked page content and the characters it draws, before any page is laid
-    out: they drive the time and memory of the extraction (pdfminer makes an object per glyph,
-    at about 0.2 ms each). Characters are estimated from the content streams — the bytes of
-    the strings that text operators show (a two-byte font counts each glyph twice), the strings
-    of a form XObject once per ``Do`` that draws it."""
-    from pdfminer.pdfpage import PDFPage
-
-    lim = limits.current()
-    n = sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), lim.max_pages + 1))
-    limits.check(path, "max_pages", n)
-    budget = lim.max_content_mb * 2**20
-    used = chars = 0
-    for page in itertools.islice(PDFPage.create_pages(pdf.doc), lim.max_pages):
-        forms = _forms(page)
-        for stream in page.contents:
-            data = _unpacked(resolve1(stream), budget - used + 1)
-            used += len(data)
-            limits.check(path, "max_content_mb", used, scale=2**20)
-            chars += _shown_bytes(data)
-            for m in _DO.finditer(data):
-                name = m.group(1).decode("latin-1")
-                if name in forms:
-                    form = forms[name]
-                    used += len(form[0])
-                    limits.check(path, "max_content_mb", used, scale=2**20)
-                    chars += form[1]
-            limits.check(path, "max_pdf_chars", chars)
-
-
-#: Strings shown by text operators, read in one pass: a literal ``(…)`` (stopping at any
-#: parenthesis: nested ones are rare and only make the estimate smaller) or a hex ``<…>``.
-_LITERAL = re.compile(rb"\(([^()\\]*(?:\\.[^()\\]*)*)\)")
-_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
-_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
-
-
-def _shown_bytes(data: bytes) -> int:
-    return (sum(len(m) for m in _LITERAL.findall(data))
-            + sum(len(m) for m in _HEX.findall(data)) // 2)
-
-
-def _forms(page) -> dict[str, tuple[bytes, int]]:
-    """The page's form XObjects by resource name: (content, shown string bytes)."""
-    out: dict[str, tuple[bytes, int]] = {}
-    try:
-        xobjects = resolve1((page.resources or {}).get("XObject")) or {}
-        for name, ref in dict(xobjects).items():
-            obj = resolve1(ref)
-            if getattr(obj, "attrs", {}).get("Subtype") is not None and \
-                    str(resolve1(obj.attrs.get("Subtype"))).endswith("Form"):
-                data = _unpacked(obj, 2**24)
-                out[str(name)] = (data, _shown_bytes(data))
-    except Exception:  # noqa: BLE001 — damaged resources: pdfminer's own reading decides
-        return out
-    return out
-
-
-def _unpacked(stream, cap: int) -> bytes:
-    """A stream's content, inflating at most ``cap`` bytes (a 1 GB stream packs into 1 MB: it
-    is measured, not unpacked). Filters other than Flate give the raw bytes."""
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
-
-    if not isinstance(stream, PDFStream):
-        return b""
-    if stream.data is not None:
-        return stream.data[:cap]
-    data = stream.rawdata or b""
-    filters = stream.get_filters()
-    if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
-        return data[:cap]
-    if stream.decipher:
-        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-    try:
-        return zlib.decompressobj().decompress(data, cap)
-    except zlib.error:
-        return data[:cap]  # damaged: pdfminer's own recovery decides
-
 
 
 class NoTextLayer(InputError):
