@@ -27,6 +27,7 @@ from ..errors import InputError
 from ..textnorm import fold_radicals
 from .cells import join_pieces
 from .pdf_limits import check_pages
+from .pdf_meta import pdf_meta
 from .printed_page import drop_site_chrome
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
@@ -115,7 +116,7 @@ def _read_pdf(path: Path, data: bytes, sha: str, pdfplumber) -> Document:
         with pdf:
             check_pages(path, pdf)
             pages = [_page_items(p, i) for i, p in enumerate(pdf.pages)]
-            meta = _pdf_meta(pdf.metadata or {})
+            meta = pdf_meta(pdf.metadata or {})
     except InputError:
         raise
     except Exception as e:
@@ -150,44 +151,6 @@ def _check_text_layer(path: Path, pages: list[list[_Item]]) -> None:
         raise NoTextLayer(path, "PDF没有文本层（扫描件） / PDF has no text layer (scanned)")
     if text.count("(cid:") * 6 > len(text) / 2:
         raise NoTextLayer(path, "PDF文本层无法解码（字体缺少ToUnicode映射） / PDF text layer is not decodable (fonts without ToUnicode)")
-
-
-def _pdf_meta(info: dict) -> dict:
-    meta: dict = {}
-    creator = f"{_pdf_string(info.get('Creator'))} {_pdf_string(info.get('Producer'))}"
-    if re.search(r"Chrome|Chromium|Mozilla|Skia/PDF|WebKit", creator):
-        meta["printed_by_browser"] = True
-    title = _pdf_string(info.get("Title"))
-    if title:
-        meta["pdf_title"] = title
-    for key, name in (("CreationDate", "pdf_created"), ("ModDate", "pdf_modified")):
-        m = re.search(r"(\d{4})(\d{2})(\d{2})", str(info.get(key) or ""))
-        if m:
-            meta[name] = "-".join(m.groups())
-    return meta
-
-
-def _pdf_string(value) -> str:
-    """A document-info string. pdfminer decodes a UTF-16 string (BOM and all) as if it were
-    PDFDocEncoding, so such text starts with "ÿþ"/"þÿ": map it back to bytes, then decode."""
-    if isinstance(value, str) and value[:2] in ("\xff\xfe", "\xfe\xff"):
-        from pdfminer.utils import PDFDocEncoding
-
-        back: dict[str, int] = {}
-        for i, ch in enumerate(PDFDocEncoding):
-            back.setdefault(ch, i)
-        value = bytes(back.get(ch, 0x3F) for ch in value)
-    if isinstance(value, bytes):
-        for enc in ("utf-16", "utf-8", "gb18030"):
-            try:
-                value = value.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            return ""
-    value = str(value or "").strip().strip("\x00")
-    return "" if any(ord(ch) < 0x20 or ch == "\ufffd" for ch in value) else value  # undecodable
 
 
 # ---------------------------------------------------------------- one page
