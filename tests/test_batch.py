@@ -414,8 +414,8 @@ def test_forked_kernels_are_fresh_processes(tmp_path):
     seen = []
     for i in range(2):
         out = tmp_path / f"p{i}.json"
-        batch.execute(tmp_path / "probe.ipynb", tmp_path / f"o{i}.ipynb", {"out_path": str(out)},
-                      tmp_path, 60, fork=True)
+        batch.execute_notebook(tmp_path / "probe.ipynb", tmp_path / f"o{i}.ipynb",
+                               {"out_path": str(out)}, cwd=tmp_path, timeout=60, fork=True)
         seen.append(json.loads(out.read_text()))
     assert seen[0]["pid"] != seen[1]["pid"] and os.getpid() not in {s["pid"] for s in seen}
     assert not any(s["leak"] for s in seen)

@@ -1,19 +1,26 @@
-"""One report: execute the audit notebook in a fresh kernel, keep the executed notebook as the
-record (parameters, tool version, commit, input hash, errors), export its page, and never raise
-for a bad report — the record says ``failed``/``timeout`` with a one-line reason."""
+"""One report, in a worker: execute the audit notebook in a fresh kernel, keep the executed
+notebook as the record (parameters, tool version, commit, input hash, errors), export its page,
+and never raise for a bad report — the record says ``failed``/``timeout`` with a one-line reason.
+
+Where the worker writes: into the batch folder itself when it shares the client's disk (the
+local process pool), or — for a task that carries its files (``ReportTask.payload``, a Dask
+worker that may be on another machine) — into a scratch folder of its own, from which the
+outputs go back to the client in ``ReportRecord.files`` and the scratch folder is removed.
+"""
 from __future__ import annotations
 
 import json
-import os
 import re
-import threading
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
 from ..atomic import temp_name, write_atomic
 from ..batchfolder import FAILED_STATUSES
 from ..site.failure import write_failure_page
-from .kernels import kernel_manager_class, kernel_name
+from .kernels import execute_notebook
+from .records import OUTPUT_FILES, ReportRecord, ReportTask
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -57,46 +64,34 @@ def _error_reason(exc: BaseException) -> tuple[str, str]:
     return "failed", _one_line(f"{kind}: {type(exc).__name__}: {exc}")
 
 
-def execute(notebook, output: Path, parameters: dict, cwd: Path, timeout: int,
-            fork: bool = False) -> None:
-    """papermill in the project's kernel, with two timeouts: papermill's per cell, and a
-    watchdog that kills the kernel when the whole notebook exceeds ``timeout`` (raises
-    ``TimeoutError`` then), so one stuck report cannot hold a worker for ever."""
-    import papermill as pm
-
-    pids: list[int] = []
-    km = type("WatchedKernelManager", (kernel_manager_class(),), {"pids": pids, "fork": fork})
-    timed_out = threading.Event()
-
-    def kill_kernel():
-        timed_out.set()
-        for pid in pids:
-            try:
-                os.kill(pid, 9)
-            except OSError:
-                pass
-
-    watchdog = threading.Timer(timeout, kill_kernel)
-    watchdog.daemon = True
-    watchdog.start()
+def run_report(task: ReportTask) -> ReportRecord:
+    """Audit one report; write (or, for a shipped task, return) its notebook, page and JSON."""
+    if not task.shipped:
+        return _audit(task, Path(task.out_dir) / task.id, Path(task.input),
+                      Path(task.notebook), task.config_path)
+    scratch = Path(tempfile.mkdtemp(prefix="nianbao-report-"))
     try:
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
-                            kernel_name=kernel_name(), language="python", progress_bar=False,
-                            request_save_on_cell_execute=False, cwd=str(cwd),
-                            execution_timeout=timeout, start_timeout=120,
-                            kernel_manager_class=km,
-                            extra_arguments=["--HistoryManager.enabled=False"],
-                            shutdown_kernel="immediate")
-    except Exception:
-        if timed_out.is_set():
-            raise TimeoutError(f"timed out after {timeout} s") from None
-        raise
+        (scratch / "input").mkdir()
+        src = scratch / "input" / task.file
+        src.write_bytes(task.payload["input"])
+        notebook = scratch / "audit_report.ipynb"
+        notebook.write_bytes(task.payload["notebook"])
+        config = None
+        if "config" in task.payload:
+            config = scratch / ("config" + Path(task.config_path or "c.yaml").suffix)
+            config.write_bytes(task.payload["config"])
+        rdir = scratch / task.id
+        rec = _audit(task, rdir, src, notebook, str(config) if config else None)
+        rec.files = {name: (rdir / name).read_bytes() for name in OUTPUT_FILES.values()
+                     if (rdir / name).is_file()}
+        return rec
     finally:
-        watchdog.cancel()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run_report(task: dict) -> dict:
-    """Execute the audit notebook for one report; write its notebook, HTML page and JSON.
+def _audit(task: ReportTask, rdir: Path, src: Path, notebook: Path,
+           config_path: str | None) -> ReportRecord:
+    """Execute the audit notebook for ``src`` into ``rdir``.
 
     Never raises for a bad report: the record says ``failed``/``timeout`` with a one-line reason
     (the notebook raises ``InputError``; papermill wraps it; we keep its message). The executed
@@ -107,23 +102,20 @@ def run_report(task: dict) -> dict:
     from ..site.export import export_html
 
     t0 = time.monotonic()
-    rdir = Path(task["out_dir"]) / task["id"]
     rdir.mkdir(parents=True, exist_ok=True)
-    final = {"ipynb": rdir / "audit.ipynb", "html": rdir / "audit.html",
-             "json": rdir / "result.json"}
+    final = {k: rdir / name for k, name in OUTPUT_FILES.items()}
     # the notebook writes result.json itself, atomically, at its final path (the page shows
     # that path); the executed notebook goes through a temporary name here, the page through
     # export_html, which writes atomically too
-    tmp = {"ipynb": temp_name(final["ipynb"])}
+    tmp = temp_name(final["ipynb"])
     # the notebook's convention: "" for "not given"
-    params = {"report_path": task["input"], "published": task.get("published") or "",
-              "config_path": task.get("config_path") or "", "result_path": str(final["json"])}
-    params_record = params
+    params = {"report_path": str(src), "published": task.published or "",
+              "config_path": config_path or "", "result_path": str(final["json"])}
     status, error, summary, failure = "ok", None, None, None
     try:
         try:
-            execute(task["notebook"], tmp["ipynb"], params, rdir, task["timeout"],
-                    fork=task.get("fork", False))
+            execute_notebook(notebook, tmp, params, cwd=rdir, timeout=task.timeout,
+                             fork=task.fork)
         except Exception as exc:  # noqa: BLE001  (a bad report must never stop the others)
             status, error = _error_reason(exc)
             failure = failure_kind(exc)
@@ -136,34 +128,33 @@ def run_report(task: dict) -> dict:
         if status == "ok" and (summary.get("error") or summary.get("warning")):
             status = "findings"
         nb = None
-        if tmp["ipynb"].exists():
-            nb = nbformat.read(str(tmp["ipynb"]), as_version=4)
+        if tmp.exists():
+            nb = nbformat.read(str(tmp), as_version=4)
             nb.metadata["nianbao"] = {
-                "tool_version": task["tool_version"], "git_commit": task.get("git_commit"),
-                "input_sha256": task["sha256"], "config_hash": task["config_hash"],
-                "parameters": params_record, "status": status, "errors": [error] if error else []}
+                "tool_version": task.tool_version, "git_commit": task.git_commit,
+                "input_sha256": task.sha256, "config_hash": task.config_hash,
+                "parameters": params, "status": status, "errors": [error] if error else []}
             nb.metadata.setdefault("papermill", {})["output_path"] = str(final["ipynb"])
-            nb.metadata["papermill"]["parameters"] = params_record
+            nb.metadata["papermill"]["parameters"] = params
             write_atomic(final["ipynb"], nbformat.writes(nb))
         else:
             final["ipynb"].unlink(missing_ok=True)
         if status not in FAILED_STATUSES:
             try:
-                export_html(final["ipynb"], final["html"], title=f"{task['file']} — 审计",
+                export_html(final["ipynb"], final["html"], title=f"{task.file} — 审计",
                             back_link="../index.html")
             except Exception as exc:  # noqa: BLE001  (e.g. ExportError: the page would leak)
                 status, error = "failed", _one_line(f"HTML export: {type(exc).__name__}: {exc}")
                 failure = "internal"
         if status in FAILED_STATUSES:
             final["json"].unlink(missing_ok=True)
-            write_failure_page(final["html"], task, status, error, nb)
+            write_failure_page(final["html"], {"file": task.file, "sha256": task.sha256}, status,
+                               error, nb)
     finally:
-        for p in tmp.values():
-            p.unlink(missing_ok=True)
-    outputs = {k: f"{task['id']}/{v.name}" for k, v in final.items() if v.exists()}
-    return {"id": task["id"], "file": task["file"], "input": task["input"], "status": status,
-            "error": error, "failure": failure, "summary": summary, "duration": round(time.monotonic() - t0, 3),
-            "sha256": task["sha256"], "config_hash": task["config_hash"],
-            "tool": task["tool"], "tool_version": task["tool_version"],
-            "git_commit": task.get("git_commit"), "timeout": task["timeout"],
-            "parameters": params_record, "outputs": outputs}
+        tmp.unlink(missing_ok=True)
+    outputs = {k: f"{task.id}/{v.name}" for k, v in final.items() if v.exists()}
+    return ReportRecord(
+        id=task.id, file=task.file, input=task.input, status=status, error=error, failure=failure,
+        summary=summary, duration=round(time.monotonic() - t0, 3), sha256=task.sha256,
+        config_hash=task.config_hash, tool=task.tool, tool_version=task.tool_version,
+        git_commit=task.git_commit, timeout=task.timeout, parameters=params, outputs=outputs)

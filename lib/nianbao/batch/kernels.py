@@ -1,19 +1,31 @@
-"""Which Jupyter kernel runs the notebooks, and running a notebook with papermill.
+"""Which Jupyter kernel runs the notebooks, how it is started, and the one papermill wrapper.
 
 The notebooks must execute in THIS interpreter (the one with nianbao installed). The stock
 ``python3`` kernelspec does not guarantee that: it starts whatever ``python`` the kernelspec
 search finds first, and a user-level ``python3`` spec (``~/.local/share/jupyter``) shadows the
 venv's. So ``kernel_name()`` writes a kernelspec whose argv names ``sys.executable`` explicitly,
-under a name derived from that path, in the user's Jupyter data dir (no root needed); if that dir
-is not writable it uses a temp dir and puts it on ``JUPYTER_PATH`` for this process and its
-children. The spec is written with ``os.replace`` so parallel batch workers can race safely.
+under a name derived from that path, in the user's Jupyter data dir (no root needed; JupyterLab
+lists it); if that dir is not writable it uses a temp dir and puts it on ``JUPYTER_PATH`` for
+this process and its children. Specs are written with ``os.replace`` so parallel workers can race
+safely.
 
-``execute_notebook`` is what both the tests and ``nianbao.batch`` call: papermill with that
-kernel, the notebook's folder as working directory (so the default relative parameters work),
-and the output notebook written atomically.
+``execute_notebook`` (the tests, the batch, the overview) runs a notebook through jupyter_client's
+documented extension points: two kernelspecs of its own, kept apart from the ones JupyterLab
+lists, name a *kernel provisioner* (registered under the ``jupyter_client.kernel_provisioners``
+entry point in pyproject.toml): ``nianbao-local`` (``ProjectProvisioner``: an ordinary launch,
+quiet, noticing a killed kernel's end within milliseconds) or ``nianbao-zygote``
+(``nianbao.batch.zygote.ForkedProvisioner``: the kernel is forked from a preloaded process).
+The kernel manager and client are configured through their public traits (``client_factory``,
+``kernel_spec_manager``, ``context``).
+
+One private jupyter_client method is still called, because no documented alternative exists and
+it is measured worth it (docs/batch.md): ``ProjectKernelClient.wait_for_ready`` ends at the
+kernel's "idle" instead of 0.2 s of silence and calls ``_handle_kernel_info_reply``, as the stock
+one does. pyproject.toml pins jupyter_client to the range this was checked against (8.x).
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import json
@@ -21,21 +33,33 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
+from jupyter_client.provisioning import LocalProvisioner
+
+#: The provisioners' names under the ``jupyter_client.kernel_provisioners`` entry point.
+LOCAL_PROVISIONER = "nianbao-local"
+ZYGOTE_PROVISIONER = "nianbao-zygote"
 
 
-def _spec() -> dict:
-    return {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+# ---------------------------------------------------------------- kernelspecs
+
+
+def _spec(provisioner: str | None = None) -> dict:
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": f"nianbao ({Path(sys.prefix).name})", "language": "python",
             "metadata": {"debugger": True}}
+    if provisioner:
+        spec["metadata"]["kernel_provisioner"] = {"provisioner_name": provisioner}
+    return spec
 
 
-def _write_spec(kernels_dir: Path, name: str) -> None:
+def _write_spec(kernels_dir: Path, name: str, spec: dict) -> None:
     d = kernels_dir / name
     d.mkdir(parents=True, exist_ok=True)
     target = d / "kernel.json"
-    spec = _spec()
     if target.exists():
         try:
             if json.loads(target.read_text(encoding="utf-8")) == spec:
@@ -48,50 +72,85 @@ def _write_spec(kernels_dir: Path, name: str) -> None:
     os.replace(tmp, target)
 
 
+def _interpreter_tag() -> str:
+    return hashlib.sha256(sys.executable.encode()).hexdigest()[:10]
+
+
 def kernel_name() -> str:
-    """Ensure a kernelspec that runs ``sys.executable`` exists; return its name."""
+    """Ensure a kernelspec that runs ``sys.executable`` exists (the one JupyterLab lists);
+    return its name."""
     from jupyter_core.paths import jupyter_data_dir
 
-    name = "nianbao-" + hashlib.sha256(sys.executable.encode()).hexdigest()[:10]
+    name = f"nianbao-{_interpreter_tag()}"
     try:
-        _write_spec(Path(jupyter_data_dir()) / "kernels", name)
+        _write_spec(Path(jupyter_data_dir()) / "kernels", name, _spec())
     except OSError:
         base = Path(tempfile.gettempdir()) / f"nianbao-jupyter-{os.getuid()}"
-        _write_spec(base / "kernels", name)
+        _write_spec(base / "kernels", name, _spec())
         paths = os.environ.get("JUPYTER_PATH", "")
         if str(base) not in paths.split(os.pathsep):
             os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(base), paths) if p)
     return name
 
 
-def execute_notebook(notebook, output, parameters: dict, *, cwd=None,
-                     timeout: int | None = 600) -> Path:
-    """Run ``notebook`` with papermill into ``output`` (written atomically); return its path.
+@functools.lru_cache(maxsize=None)
+def batch_kernel_dir() -> Path:
+    """Where the batch's kernelspecs live: apart from the ones JupyterLab lists (they name
+    provisioners that only this environment has)."""
+    from jupyter_core.paths import jupyter_data_dir
 
-    ``parameters`` replace the notebook's ``parameters`` cell; give paths absolute, or relative
-    to ``cwd`` (default: the notebook's folder). A failing cell raises papermill's
-    ``PapermillExecutionError``; the partial output notebook is still written so the failure
-    can be inspected and exported.
-    """
-    import papermill as pm
-
-    notebook, output = Path(notebook), Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.stem}.", suffix=".ipynb")
-    os.close(fd)
-    try:
-        pm.execute_notebook(str(notebook), tmp, parameters=parameters, kernel_name=kernel_name(),
-                            cwd=str(cwd or notebook.parent), execution_timeout=timeout,
-                            progress_bar=False, log_output=False)
-    finally:
-        if os.path.getsize(tmp):
-            os.replace(tmp, output)
-        else:
-            os.unlink(tmp)
-    return output
+    for base in (Path(jupyter_data_dir()) / "nianbao-kernels",
+                 Path(tempfile.gettempdir()) / f"nianbao-jupyter-{os.getuid()}" / "batch-kernels"):
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            if os.access(base, os.W_OK):
+                return base
+        except OSError:
+            continue
+    raise OSError("no writable folder for the batch's kernelspecs")
 
 
-# ---------------------------------------------------------------- the batch's kernels
+def batch_kernel_name(fork: bool = False) -> str:
+    """The batch's kernelspec for this interpreter: started by ``ProjectProvisioner``, or forked
+    from the zygote (``fork``)."""
+    kind = "fork" if fork else "local"
+    name = f"nianbao-{kind}-{_interpreter_tag()}"
+    _write_spec(batch_kernel_dir(), name, _spec(ZYGOTE_PROVISIONER if fork else LOCAL_PROVISIONER))
+    return name
+
+
+# ---------------------------------------------------------------- provisioner, client, manager
+
+
+class ProjectProvisioner(LocalProvisioner):
+    """jupyter_client's ``LocalProvisioner`` for the batch: the kernel's console chatter
+    (transport warnings, the interrupt on shutdown) goes nowhere — it would garble the progress
+    bar, and what matters is in the executed notebook; the kernel's pid is handed to the
+    per-notebook watchdog; a killed kernel is waited for every 5 ms (jupyter_client's manager
+    polls every 0.1 s, and the kernel is gone within milliseconds — paid once per report)."""
+
+    async def pre_launch(self, **kwargs):
+        kwargs.setdefault("stdout", subprocess.DEVNULL)
+        kwargs.setdefault("stderr", subprocess.DEVNULL)
+        return await super().pre_launch(**kwargs)
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        info = await self.launch(cmd, **kwargs)
+        pids = getattr(self.parent, "pids", None)
+        if self.pid and pids is not None:
+            pids.append(self.pid)
+        return info
+
+    async def launch(self, cmd: list[str], **kwargs):
+        """Start the kernel process (here: as jupyter_client does)."""
+        return await super().launch_kernel(cmd, **kwargs)
+
+    async def kill(self, restart: bool = False) -> None:
+        await super().kill(restart=restart)
+        deadline = time.monotonic() + 1
+        while self.process is not None and self.process.poll() is None \
+                and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
 
 
 @functools.lru_cache(maxsize=1)
@@ -101,13 +160,12 @@ def project_kernel_client_class():
 
     - its sockets retry connecting every 10 ms, not zmq's default 100 ms: they are created the
       moment the kernel is launched, usually before the kernel has bound its ports, and the
-      first retry then came 100 ms later;
+      first retry then came 100 ms later (the ``context`` trait's default);
     - ``wait_for_ready`` ends when the kernel has published its "idle" status for the
       ``kernel_info`` request it answered (the last message it sends for it), instead of
       draining IOPub until 0.2 s have passed with no message. Nothing is lost either way:
       papermill keeps only the messages that answer a cell's own request.
     """
-    import time
     from queue import Empty
 
     import zmq
@@ -123,9 +181,9 @@ def project_kernel_client_class():
             context.setsockopt(zmq.RECONNECT_IVL, 10)  # default for the sockets it creates
             return context
 
-        async def _async_wait_for_ready(self, timeout=None):
-            # as jupyter_client 8's KernelClient._async_wait_for_ready (our parent is always
-            # a KernelManager, so its heartbeat wait does not apply), except for the last wait
+        async def wait_for_ready(self, timeout=None):
+            # as jupyter_client 8's (our parent is always a KernelManager, so its heartbeat
+            # wait does not apply), except for the last wait
             deadline = time.time() + (float("inf") if timeout is None else timeout)
             while True:
                 self.kernel_info()
@@ -140,9 +198,9 @@ def project_kernel_client_class():
                         except Empty:
                             pass
                         else:
-                            self._handle_kernel_info_reply(msg)
+                            self._handle_kernel_info_reply(msg)  # private: see the module
                             break
-                if not await self._async_is_alive():
+                if not await self.is_alive():
                     raise RuntimeError("Kernel died before replying to kernel_info")
                 if time.time() > deadline:
                     raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
@@ -162,48 +220,89 @@ def project_kernel_client_class():
                 except Empty:
                     return
 
-        wait_for_ready = _async_wait_for_ready  # AsyncKernelClient binds the name to its own
-
     return ProjectKernelClient
 
 
 @functools.lru_cache(maxsize=1)
 def kernel_manager_class():
-    """The kernel manager for papermill: the project's kernel (``nianbao.kernel.kernel_name()``,
-    a kernelspec naming this interpreter), started quietly, remembering the kernel's pid so that
-    the per-report watchdog can kill it."""
+    """The kernel manager for papermill: the batch's kernelspecs (``batch_kernel_name``), the
+    project's kernel client, and ``pids`` (set per notebook: where the provisioner records the
+    kernel's pid for the watchdog)."""
+    from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import Type
+    from traitlets import Type, default
 
     class ProjectKernelManager(AsyncKernelManager):
         client_factory = Type(project_kernel_client_class(), config=True)
-        pids: list[int] | None = None  # set per report: where to record the kernel pid
-        fork: bool = False  # start the kernel from the preloaded zygote (nianbao.batch.zygote)
+        pids: list[int] | None = None
 
-        async def _async_pre_start_kernel(self, **kw):
-            cmd, kw = await super()._async_pre_start_kernel(**kw)
-            if self.fork:
-                from .zygote import ForkedProvisioner
-
-                self.provisioner.__class__ = ForkedProvisioner  # same state, forked launch
-            return cmd, kw
-
-        async def _async_wait(self, pollinterval: float = 0.1) -> None:
-            # after killing the kernel (every report) jupyter_client polls for its end every
-            # 0.1 s; it is gone within milliseconds, so poll more often
-            await super()._async_wait(pollinterval=min(pollinterval, 0.005))
-
-        async def start_kernel(self, **kw):
-            # the kernel's console chatter (transport warnings, the interrupt on shutdown)
-            # would garble the progress bar; what matters is in the executed notebook
-            kw.setdefault("stdout", subprocess.DEVNULL)
-            kw.setdefault("stderr", subprocess.DEVNULL)
-            await super()._async_start_kernel(**kw)
-            pid = getattr(self.provisioner, "pid", None)
-            if pid and self.pids is not None:
-                self.pids.append(pid)
+        @default("kernel_spec_manager")
+        def _kernel_spec_manager_default(self):
+            return KernelSpecManager(parent=self, kernel_dirs=[str(batch_kernel_dir())])
 
     return ProjectKernelManager
+
+
+# ---------------------------------------------------------------- the one papermill wrapper
+
+
+def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: int = 600,
+                     fork: bool = False) -> Path:
+    """Run ``notebook`` with papermill into ``output`` (written atomically); return its path.
+
+    ``parameters`` replace the notebook's ``parameters`` cell; give paths absolute, or relative
+    to ``cwd`` (default: the notebook's folder). The kernel runs this interpreter, started by
+    ``ProjectProvisioner`` or forked from the zygote (``fork``). Two timeouts: papermill's per
+    cell, and a watchdog that kills the kernel when the whole notebook exceeds ``timeout``
+    (raises ``TimeoutError`` then), so one stuck notebook cannot hold a worker for ever. A
+    failing cell raises papermill's ``PapermillExecutionError``; the partial output notebook is
+    still written so the failure can be inspected and exported.
+    """
+    import papermill as pm
+
+    from ..atomic import temp_name
+
+    notebook, output = Path(notebook), Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_name(output)
+    pids: list[int] = []
+    km = type("WatchedKernelManager", (kernel_manager_class(),), {"pids": pids})
+    timed_out = threading.Event()
+
+    def kill_kernel():
+        timed_out.set()
+        for pid in pids:
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+
+    watchdog = threading.Timer(timeout, kill_kernel)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
+                            kernel_name=batch_kernel_name(fork), language="python",
+                            progress_bar=False, log_output=False,
+                            request_save_on_cell_execute=False,
+                            cwd=str(cwd or notebook.parent), execution_timeout=timeout,
+                            start_timeout=120, kernel_manager_class=km,
+                            extra_arguments=["--HistoryManager.enabled=False"],
+                            shutdown_kernel="immediate")
+    except Exception:
+        if timed_out.is_set():
+            raise TimeoutError(f"timed out after {timeout} s") from None
+        raise
+    finally:
+        watchdog.cancel()
+        if tmp.exists() and tmp.stat().st_size:
+            os.replace(tmp, output)
+        else:
+            tmp.unlink(missing_ok=True)
+    return output
+
+
+# ---------------------------------------------------------------- worker warm-up
 
 
 def _skip_iri_format_check() -> None:
@@ -237,16 +336,10 @@ def warm_worker(fork: bool = False, zygote_address: str | None = None,
         from ..site import export
 
         export.warm_up()  # nbconvert, the template: built and compiled once per worker
-        kernel_manager_class()
-        from jupyter_client.kernelspec import KernelSpecManager
-
-
-        KernelSpecManager().get_kernel_spec(kernel_name())  # jupyter paths, the kernelspec
+        # jupyter paths, the kernelspec, the provisioners' entry points: looked up once
+        kernel_manager_class()(kernel_name=batch_kernel_name(fork)).kernel_spec
     if fork:
         from .zygote import use_zygote, zygote
 
         use_zygote(zygote_address)
         zygote()
-
-
-# ---------------------------------------------------------------- one report (in a worker)

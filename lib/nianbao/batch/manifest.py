@@ -7,35 +7,44 @@ import json
 from pathlib import Path
 
 from ..batchfolder import FAILED_STATUSES, MANIFEST, STATUSES
+from .records import ReportRecord, ReportTask
 from .tasks import REPORT_SUFFIXES
 
 
-def _load_manifest(out_dir: Path) -> tuple[dict, dict]:
-    """(records by id, run info) of the previous run; empty when there is none."""
+def _load_manifest(out_dir: Path) -> tuple[dict[str, ReportRecord], dict]:
+    """(records by id, run info) of the previous run; empty when there is none. An entry that is
+    not a record is left out (its report is then simply run again)."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return ({r["id"]: r for r in data.get("reports", []) if isinstance(r, dict) and "id" in r},
-                data.get("run") or {})
+        reports = data.get("reports", [])
+        run = data.get("run") or {}
     except (OSError, ValueError, AttributeError, TypeError):
         return {}, {}
+    records = {}
+    for r in reports if isinstance(reports, list) else []:
+        try:
+            rec = ReportRecord.from_dict(r)
+        except (KeyError, TypeError, AttributeError):
+            continue
+        records[rec.id] = rec
+    return records, run if isinstance(run, dict) else {}
 
 
-def _up_to_date(prev: dict | None, task: dict, out_dir: Path) -> bool:
+def _up_to_date(prev: ReportRecord | None, task: ReportTask, out_dir: Path) -> bool:
     """Unchanged input, configuration and tool, outputs present; a timed-out report is retried
     when the timeout has been raised since."""
-    if not prev or prev.get("input") != task["input"]:
+    if not prev or prev.input != task.input:
         return False
-    if any(prev.get(k) != task[k] for k in ("sha256", "config_hash", "tool")):
+    if (prev.sha256, prev.config_hash, prev.tool) != (task.sha256, task.config_hash, task.tool):
         return False
-    if prev.get("status") == "timeout" and task["timeout"] > (prev.get("timeout") or 0):
+    if prev.status == "timeout" and task.timeout > (prev.timeout or 0):
         return False
     return _has_outputs(prev, out_dir)
 
 
-def _has_outputs(rec: dict, out_dir: Path) -> bool:
-    outs = rec.get("outputs") or {}
-    need = ("html",) if rec.get("status") in FAILED_STATUSES else ("ipynb", "html", "json")
-    return all(k in outs and (out_dir / outs[k]).is_file() for k in need)
+def _has_outputs(rec: ReportRecord, out_dir: Path) -> bool:
+    need = ("html",) if rec.status in FAILED_STATUSES else ("ipynb", "html", "json")
+    return all(k in rec.outputs and (out_dir / rec.outputs[k]).is_file() for k in need)
 
 
 def _dumps(obj) -> str:

@@ -20,6 +20,7 @@ flight and never leaves a half-written file behind.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import os
 import sys
 import time
@@ -30,15 +31,17 @@ from ..atomic import remove_stale_temp_files, temp_name, write_atomic
 from ..batchfolder import FAILED_STATUSES, MANIFEST
 from ..errors import InputError
 from ..site.index import write_site
-from .execute import _error_reason, _one_line, execute, run_report
-from .kernels import _skip_iri_format_check, warm_worker
+from .execute import _error_reason, _one_line, run_report
+from .kernels import _skip_iri_format_check, execute_notebook, warm_worker
 from .manifest import _dumps, _has_outputs, _load_manifest, _up_to_date, summary_text
+from .records import OUTPUT_FILES, ReportRecord, ReportTask
 from .tasks import assign_ids, canonical_hash, discover, git_commit, sha256_file
 
 
 def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool,
               address: str | None):
-    """(executor, closer): a process pool, or a Dask client's concurrent.futures executor.
+    """(executor, closer, slots): a process pool, or a Dask client's concurrent.futures
+    executor, and how many reports it runs at once.
 
     With ``fork``, the workers fork kernels from the batch's zygote at ``address`` (remote Dask
     workers, which cannot reach it, start their own).
@@ -60,7 +63,7 @@ def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool,
                     proc.kill()
             pool.shutdown(wait=True, cancel_futures=cancel)
 
-        return pool, close
+        return pool, close, jobs
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -74,13 +77,14 @@ def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool,
                                dashboard_address=None)
         client = Client(cluster)
     client.run(warm_worker, fork, address)
+    slots = sum(client.nthreads().values()) or jobs
 
     def close(cancel=False):
         client.close()
         if cluster is not None:
             cluster.close()
 
-    return client.get_executor(pure=False), close
+    return client.get_executor(pure=False), close, slots
 
 
 def run_overview(out_dir: Path, timeout: int, zygote_address: str | None = None) -> str | None:
@@ -104,8 +108,8 @@ def run_overview(out_dir: Path, timeout: int, zygote_address: str | None = None)
             from .zygote import use_zygote
 
             use_zygote(zygote_address)
-        execute(BATCH_NOTEBOOK, tmp, {name: str(out_dir)} if name else {}, out_dir, timeout,
-                fork=zygote_address is not None)
+        execute_notebook(BATCH_NOTEBOOK, tmp, {name: str(out_dir)} if name else {},
+                         cwd=out_dir, timeout=timeout, fork=zygote_address is not None)
         os.replace(tmp, final)
         export_html(final, out_dir / "overview.html", title="批量审计概览",
                     back_link="index.html")
@@ -144,30 +148,31 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "fork_kernels": fork_kernels}
     tool = canonical_hash([__version__, run_info["notebook_sha256"]])
     prev, prev_run = _load_manifest(out_dir)
-    records: dict[str, dict] = {}
-    tasks = []
+    records: dict[str, ReportRecord] = {}
+    tasks: list[ReportTask] = []
     for path, rid in assign_ids(files).items():
-        task = {"id": rid, "file": path.name, "input": str(path), "out_dir": str(out_dir),
-                "notebook": str(notebook), "config_path": run_info["config_path"],
-                "published": None, "timeout": timeout, "sha256": sha256_file(path),
-                "config_hash": run_info["config_hash"], "tool": tool,
-                "tool_version": __version__, "git_commit": commit, "fork": fork_kernels}
+        task = ReportTask(id=rid, file=path.name, input=str(path), out_dir=str(out_dir),
+                          notebook=str(notebook), config_path=run_info["config_path"],
+                          timeout=timeout, sha256=sha256_file(path),
+                          config_hash=run_info["config_hash"], tool=tool,
+                          tool_version=__version__, git_commit=commit, fork=fork_kernels)
         if not force and _up_to_date(prev.get(rid), task, out_dir):
-            records[rid] = {**prev[rid], "skipped": True}
+            records[rid] = dataclasses.replace(prev[rid], skipped=True)
         else:
             tasks.append(task)
     # reports of earlier runs left out of this one (--only, --limit) stay listed while their
     # input is still there: the index describes the whole output folder
+    queued = {t.id for t in tasks}
     for rid, rec in prev.items():
-        if rid not in records and rid not in {t["id"] for t in tasks} \
-                and Path(rec.get("input", "")).is_file() and _has_outputs(rec, out_dir):
-            records[rid] = {**rec, "skipped": True}
-    order = sorted({*records, *(t["id"] for t in tasks)})
+        if rid not in records and rid not in queued and Path(rec.input or "").is_file() \
+                and _has_outputs(rec, out_dir):
+            records[rid] = dataclasses.replace(rec, skipped=True)
+    order = sorted({*records, *queued})
 
     def manifest(final: bool) -> dict:
         return {"schema_version": 1, "complete": final, "started": started,
                 "finished": time.time() if final else None, "run": run_info,
-                "reports": [records[r] for r in order if r in records]}
+                "reports": [records[r].to_dict() for r in order if r in records]}
 
     jobs = jobs or os.cpu_count() or 1
     zyg = None
@@ -180,7 +185,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
         if tasks:
             _run_reports(tasks, records, lambda: manifest(False), out_dir, progress,
                          _executor(executor, min(jobs, len(tasks)), scheduler, fork_kernels,
-                                   address))
+                                   address), ship=executor == "dask")
         write_atomic(out_dir / MANIFEST, _dumps(manifest(True)))  # the overview reads it
         if not overview:
             overview_error = "not requested"
@@ -201,38 +206,68 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
     return data
 
 
-def _run_reports(tasks: list[dict], records: dict, manifest, out_dir: Path, progress: bool,
-                 executor) -> None:
-    """Run the tasks on ``executor`` (pool, closer), recording each report as it completes and
-    rewriting the manifest after each one (what makes an interrupted run resumable)."""
+def _run_reports(tasks: list[ReportTask], records: dict, manifest, out_dir: Path,
+                 progress: bool, executor, ship: bool) -> None:
+    """Run the tasks on ``executor`` (pool, closer, slots), recording each report as it completes
+    and rewriting the manifest after each one (what makes an interrupted run resumable).
+
+    With ``ship`` (Dask: the workers may not share this disk) each task carries its files' bytes
+    and the worker hands its outputs back, which are written here. Tasks are submitted as slots
+    free up (twice the workers' count in flight), so that the inputs' bytes are read and held
+    for the reports in flight only."""
     from tqdm import tqdm
 
-    pool, close = executor
+    pool, close, slots = executor
     bar = tqdm(total=len(tasks), unit="report", desc="nianbao batch",
                disable=not (progress and sys.stderr.isatty()))
     cancel = True
+    # largest inputs first: the long reports do not end up alone at the end of the run
+    # while the other workers have nothing left to do
+    waiting = sorted(tasks, key=lambda t: -_size(t.input))[::-1]
+    running: dict[cf.Future, ReportTask] = {}
+
+    def finish(rec: ReportRecord) -> None:
+        records[rec.id] = dataclasses.replace(rec, skipped=False, files={})
+        write_atomic(out_dir / MANIFEST, _dumps(manifest()))
+        bar.set_postfix_str(f"{rec.file}: {rec.status}", refresh=False)
+        bar.update()
+
     try:
-        # largest inputs first: the long reports do not end up alone at the end of the run
-        # while the other workers have nothing left to do
-        order = sorted(tasks, key=lambda t: -_size(t["input"]))
-        futures = {pool.submit(run_report, t): t for t in order}
-        for fut in cf.as_completed(futures):
-            t = futures[fut]
-            try:
-                rec = fut.result()
-            except Exception as exc:  # noqa: BLE001  (a dead worker: this report failed)
-                rec = {"id": t["id"], "file": t["file"], "input": t["input"],
-                       "status": "failed", "error": _one_line(f"worker: {exc!r}"),
-                       "sha256": t["sha256"], "config_hash": t["config_hash"],
-                       "tool": t["tool"], "tool_version": __version__, "outputs": {}}
-            records[rec["id"]] = {**rec, "skipped": False}
-            write_atomic(out_dir / MANIFEST, _dumps(manifest()))
-            bar.set_postfix_str(f"{rec['file']}: {rec['status']}", refresh=False)
-            bar.update()
+        while waiting or running:
+            while waiting and len(running) < 2 * slots:
+                t = waiting.pop()
+                try:
+                    running[pool.submit(run_report, t.with_payload() if ship else t)] = t
+                except OSError as exc:  # the input went away since it was hashed
+                    finish(ReportRecord.worker_died(t, _one_line(f"{t.input}: {exc.strerror}")))
+            if not running:
+                continue
+            done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                t = running.pop(fut)
+                try:
+                    rec = fut.result()
+                    if ship:
+                        _write_outputs(out_dir, rec)
+                except Exception as exc:  # noqa: BLE001  (a dead worker: this report failed)
+                    rec = ReportRecord.worker_died(t, _one_line(f"worker: {exc!r}"))
+                finish(rec)
         cancel = False
     finally:
         bar.close()
         close(cancel)
+
+
+def _write_outputs(out_dir: Path, rec: ReportRecord) -> None:
+    """Write a worker's outputs (``rec.files``) into ``OUT_DIR/<id>/``, atomically, and remove
+    those of an earlier run that this one did not make (a result.json after a failure)."""
+    rdir = out_dir / rec.id
+    rdir.mkdir(parents=True, exist_ok=True)
+    for name in OUTPUT_FILES.values():
+        if name in rec.files:
+            write_atomic(rdir / name, rec.files[name])
+        else:
+            (rdir / name).unlink(missing_ok=True)
 
 
 def _size(path: str) -> int:

@@ -14,8 +14,9 @@ is gone); its kernels poll it as their parent (``JPY_PARENT_PID``) and exit with
 SIGCHLD, so finished kernels are reaped by the system; a kernel restores the default handling so
 that the notebook's own subprocesses work normally.
 
-On the jupyter_client side, ``ForkedProvisioner`` is a ``LocalProvisioner`` whose launch asks the
-zygote instead of ``subprocess.Popen``; everything else (signals to the process group, kill,
+On the jupyter_client side, ``ForkedProvisioner`` is a kernel provisioner (jupyter_client's
+documented extension point, registered in pyproject.toml) whose launch asks the zygote instead of
+``subprocess.Popen``; everything else (signals to the process group, kill,
 polling) works on the pid. Where ``fork`` is missing, or the command is not an ipykernel launch,
 the provisioner falls back to the normal launch.
 """
@@ -35,7 +36,7 @@ import sys
 import tempfile
 import threading
 
-from jupyter_client.provisioning import LocalProvisioner
+from .kernels import ProjectProvisioner
 
 #: Imported once by the zygote: what a kernel running the audit notebook imports anyway. The
 #: zygote also registers the rules and draws one throw-away chart (font parsing, Agg set-up):
@@ -77,7 +78,7 @@ def _preload() -> None:
         typos._t2s()
         places._automaton()
         # the first chart of a process parses the CJK font and sets up Agg: do it once here
-        from nianbao.charts import bar_chart
+        from nianbao.workbook.charts import bar_chart
 
         bar_chart(["预热", "字体"], [1, 2], "预热")
     except Exception:  # noqa: BLE001
@@ -318,14 +319,16 @@ class ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
-class ForkedProvisioner(LocalProvisioner):
-    """``LocalProvisioner`` launching ipykernel through the zygote."""
+class ForkedProvisioner(ProjectProvisioner):
+    """The batch's provisioner (registered as ``nianbao-zygote`` under jupyter_client's
+    ``jupyter_client.kernel_provisioners`` entry point, named by the kernelspec that
+    ``kernels.batch_kernel_name(fork=True)`` writes): launches ipykernel through the zygote."""
 
-    async def launch_kernel(self, cmd: list[str], **kwargs):
+    async def launch(self, cmd: list[str], **kwargs):
         ours = cmd[:1] == [sys.executable] and cmd[1:3] == ["-m", "ipykernel_launcher"]
         zyg = zygote() if ours else None
         if zyg is None:
-            return await super().launch_kernel(cmd, **kwargs)
+            return await super().launch(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
         cwd = kwargs.get("cwd")
         pid = zyg.spawn(cmd[3:], env, str(cwd) if cwd else None)
