@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv with Python 3.11 and install nianbao and everything it needs (idempotent).
+# Create .venv with Python 3.11 and install nianbao and everything it needs (idempotent): the
+# exact versions of requirements.lock (from pyproject.toml, see scripts/lock.sh), then nianbao
+# itself, editable, with its extras dask, lab and test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
@@ -8,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.requirements.sha256
-want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(cat requirements.txt requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -r requirements.txt
