@@ -97,8 +97,6 @@ def _audit(task: ReportTask, rdir: Path, src: Path, notebook: Path,
     (the notebook raises ``InputError``; papermill wraps it; we keep its message). The executed
     notebook is kept in every case, with ``metadata.nianbao`` saying what produced it.
     """
-    import nbformat
-
     from ..site.export import export_html
 
     t0 = time.monotonic()
@@ -127,18 +125,7 @@ def _audit(task: ReportTask, rdir: Path, src: Path, notebook: Path,
                 failure = "internal"
         if status == "ok" and (summary.get("error") or summary.get("warning")):
             status = "findings"
-        nb = None
-        if tmp.exists():
-            nb = nbformat.read(str(tmp), as_version=4)
-            nb.metadata["nianbao"] = {
-                "tool_version": task.tool_version, "git_commit": task.git_commit,
-                "input_sha256": task.sha256, "config_hash": task.config_hash,
-                "parameters": params, "status": status, "errors": [error] if error else []}
-            nb.metadata.setdefault("papermill", {})["output_path"] = str(final["ipynb"])
-            nb.metadata["papermill"]["parameters"] = params
-            write_atomic(final["ipynb"], nbformat.writes(nb))
-        else:
-            final["ipynb"].unlink(missing_ok=True)
+        nb = _keep_notebook(tmp, final["ipynb"], task, params, status, error)
         if status not in FAILED_STATUSES:
             try:
                 export_html(final["ipynb"], final["html"], title=f"{task.file} — 审计",
@@ -158,3 +145,23 @@ def _audit(task: ReportTask, rdir: Path, src: Path, notebook: Path,
         summary=summary, duration=round(time.monotonic() - t0, 3), sha256=task.sha256,
         config_hash=task.config_hash, tool=task.tool, tool_version=task.tool_version,
         git_commit=task.git_commit, timeout=task.timeout, parameters=params, outputs=outputs)
+
+
+def _keep_notebook(tmp: Path, final: Path, task: ReportTask, params: dict, status: str,
+                   error: str | None):
+    """Write the executed notebook (at ``tmp``, if the kernel got that far) to ``final`` with
+    ``metadata.nianbao`` saying what produced it; return it (None when there is none)."""
+    import nbformat
+
+    if not tmp.exists():
+        final.unlink(missing_ok=True)
+        return None
+    nb = nbformat.read(str(tmp), as_version=4)
+    nb.metadata["nianbao"] = {
+        "tool_version": task.tool_version, "git_commit": task.git_commit,
+        "input_sha256": task.sha256, "config_hash": task.config_hash,
+        "parameters": params, "status": status, "errors": [error] if error else []}
+    nb.metadata.setdefault("papermill", {})["output_path"] = str(final)
+    nb.metadata["papermill"]["parameters"] = params
+    write_atomic(final, nbformat.writes(nb))
+    return nb

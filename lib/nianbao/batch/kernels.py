@@ -37,7 +37,15 @@ import threading
 import time
 from pathlib import Path
 
+from queue import Empty
+
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from traitlets import Type, default
 
 #: The provisioners' names under the ``jupyter_client.kernel_provisioners`` entry point.
 LOCAL_PROVISIONER = "nianbao-local"
@@ -153,8 +161,7 @@ class ProjectProvisioner(LocalProvisioner):
             await asyncio.sleep(0.005)
 
 
-@functools.lru_cache(maxsize=1)
-def project_kernel_client_class():
+class ProjectKernelClient(AsyncKernelClient):
     """The kernel client papermill talks through: jupyter_client's ``AsyncKernelClient`` with two
     waits of its start-up shortened (each was paid once per report, ~0.3 s together):
 
@@ -166,81 +173,65 @@ def project_kernel_client_class():
       draining IOPub until 0.2 s have passed with no message. Nothing is lost either way:
       papermill keeps only the messages that answer a cell's own request.
     """
-    from queue import Empty
 
-    import zmq
-    import zmq.asyncio
-    from jupyter_client.asynchronous import AsyncKernelClient
-    from traitlets import default
+    @default("context")
+    def _context_default(self):
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, 10)  # default for the sockets it creates
+        return context
 
-    class ProjectKernelClient(AsyncKernelClient):
-        @default("context")
-        def _context_default(self):
-            self._created_context = True
-            context = zmq.asyncio.Context()
-            context.setsockopt(zmq.RECONNECT_IVL, 10)  # default for the sockets it creates
-            return context
+    async def wait_for_ready(self, timeout=None):
+        # as jupyter_client 8's (our parent is always a KernelManager, so its heartbeat wait
+        # does not apply), except for the last wait
+        deadline = time.time() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                msg = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                pass
+            else:
+                if msg["msg_type"] == "kernel_info_reply":
+                    try:  # IOPub connected? If not, start over
+                        first = await self.iopub_channel.get_msg(timeout=0.2)
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)  # private: see the module
+                        break
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.time() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        answered = msg["parent_header"].get("msg_id")
 
-        async def wait_for_ready(self, timeout=None):
-            # as jupyter_client 8's (our parent is always a KernelManager, so its heartbeat
-            # wait does not apply), except for the last wait
-            deadline = time.time() + (float("inf") if timeout is None else timeout)
-            while True:
-                self.kernel_info()
-                try:
-                    msg = await self.shell_channel.get_msg(timeout=1)
-                except Empty:
-                    pass
-                else:
-                    if msg["msg_type"] == "kernel_info_reply":
-                        try:  # IOPub connected? If not, start over
-                            first = await self.iopub_channel.get_msg(timeout=0.2)
-                        except Empty:
-                            pass
-                        else:
-                            self._handle_kernel_info_reply(msg)  # private: see the module
-                            break
-                if not await self.is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.time() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-            answered = msg["parent_header"].get("msg_id")
+        def last(m) -> bool:
+            return (m["msg_type"] == "status"
+                    and m["content"].get("execution_state") == "idle"
+                    and m["parent_header"].get("msg_id") == answered)
 
-            def last(m) -> bool:
-                return (m["msg_type"] == "status"
-                        and m["content"].get("execution_state") == "idle"
-                        and m["parent_header"].get("msg_id") == answered)
-
-            if last(first):
-                return
-            while True:  # flush IOPub up to that "idle" (0.2 s of silence, as before, ends it)
-                try:
-                    if last(await self.iopub_channel.get_msg(timeout=0.2)):
-                        return
-                except Empty:
+        if last(first):
+            return
+        while True:  # flush IOPub up to that "idle" (0.2 s of silence, as before, ends it)
+            try:
+                if last(await self.iopub_channel.get_msg(timeout=0.2)):
                     return
+            except Empty:
+                return
 
-    return ProjectKernelClient
 
-
-@functools.lru_cache(maxsize=1)
-def kernel_manager_class():
+class ProjectKernelManager(AsyncKernelManager):
     """The kernel manager for papermill: the batch's kernelspecs (``batch_kernel_name``), the
     project's kernel client, and ``pids`` (set per notebook: where the provisioner records the
     kernel's pid for the watchdog)."""
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import Type, default
 
-    class ProjectKernelManager(AsyncKernelManager):
-        client_factory = Type(project_kernel_client_class(), config=True)
-        pids: list[int] | None = None
+    client_factory = Type(ProjectKernelClient, config=True)
+    pids: list[int] | None = None
 
-        @default("kernel_spec_manager")
-        def _kernel_spec_manager_default(self):
-            return KernelSpecManager(parent=self, kernel_dirs=[str(batch_kernel_dir())])
-
-    return ProjectKernelManager
+    @default("kernel_spec_manager")
+    def _kernel_spec_manager_default(self):
+        return KernelSpecManager(parent=self, kernel_dirs=[str(batch_kernel_dir())])
 
 
 # ---------------------------------------------------------------- the one papermill wrapper
@@ -266,7 +257,7 @@ def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: i
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(output)
     pids: list[int] = []
-    km = type("WatchedKernelManager", (kernel_manager_class(),), {"pids": pids})
+    km = type("WatchedKernelManager", (ProjectKernelManager,), {"pids": pids})
     timed_out = threading.Event()
 
     def kill_kernel():
@@ -337,7 +328,7 @@ def warm_worker(fork: bool = False, zygote_address: str | None = None,
 
         export.warm_up()  # nbconvert, the template: built and compiled once per worker
         # jupyter paths, the kernelspec, the provisioners' entry points: looked up once
-        kernel_manager_class()(kernel_name=batch_kernel_name(fork)).kernel_spec
+        ProjectKernelManager(kernel_name=batch_kernel_name(fork)).kernel_spec
     if fork:
         from .zygote import use_zygote, zygote
 

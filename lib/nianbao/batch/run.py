@@ -148,25 +148,8 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "fork_kernels": fork_kernels}
     tool = canonical_hash([__version__, run_info["notebook_sha256"]])
     prev, prev_run = _load_manifest(out_dir)
-    records: dict[str, ReportRecord] = {}
-    tasks: list[ReportTask] = []
-    for path, rid in assign_ids(files).items():
-        task = ReportTask(id=rid, file=path.name, input=str(path), out_dir=str(out_dir),
-                          notebook=str(notebook), config_path=run_info["config_path"],
-                          timeout=timeout, sha256=sha256_file(path),
-                          config_hash=run_info["config_hash"], tool=tool,
-                          tool_version=__version__, git_commit=commit, fork=fork_kernels)
-        if not force and _up_to_date(prev.get(rid), task, out_dir):
-            records[rid] = dataclasses.replace(prev[rid], skipped=True)
-        else:
-            tasks.append(task)
-    # reports of earlier runs left out of this one (--only, --limit) stay listed while their
-    # input is still there: the index describes the whole output folder
+    records, tasks = _plan(files, prev, run_info, out_dir, notebook, tool, force)
     queued = {t.id for t in tasks}
-    for rid, rec in prev.items():
-        if rid not in records and rid not in queued and Path(rec.input or "").is_file() \
-                and _has_outputs(rec, out_dir):
-            records[rid] = dataclasses.replace(rec, skipped=True)
     order = sorted({*records, *queued})
 
     def manifest(final: bool) -> dict:
@@ -204,6 +187,33 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
     write_atomic(out_dir / MANIFEST, _dumps(data))
     write_site(out_dir, overview=overview_error is None)  # from the manifest just written
     return data
+
+
+def _plan(files: list[Path], prev: dict[str, ReportRecord], run_info: dict, out_dir: Path,
+          notebook: Path, tool: str, force: bool) -> tuple[dict[str, ReportRecord],
+                                                           list[ReportTask]]:
+    """(records kept from the previous run, tasks to run): a report is rerun unless it is up to
+    date; reports of earlier runs left out of this one (--only, --limit) stay listed while their
+    input is still there — the index describes the whole output folder."""
+    records: dict[str, ReportRecord] = {}
+    tasks: list[ReportTask] = []
+    for path, rid in assign_ids(files).items():
+        task = ReportTask(id=rid, file=path.name, input=str(path), out_dir=str(out_dir),
+                          notebook=str(notebook), config_path=run_info["config_path"],
+                          timeout=run_info["timeout"], sha256=sha256_file(path),
+                          config_hash=run_info["config_hash"], tool=tool,
+                          tool_version=run_info["tool_version"],
+                          git_commit=run_info["git_commit"], fork=run_info["fork_kernels"])
+        if not force and _up_to_date(prev.get(rid), task, out_dir):
+            records[rid] = dataclasses.replace(prev[rid], skipped=True)
+        else:
+            tasks.append(task)
+    queued = {t.id for t in tasks}
+    for rid, rec in prev.items():
+        if rid not in records and rid not in queued and Path(rec.input or "").is_file() \
+                and _has_outputs(rec, out_dir):
+            records[rid] = dataclasses.replace(rec, skipped=True)
+    return records, tasks
 
 
 def _run_reports(tasks: list[ReportTask], records: dict, manifest, out_dir: Path,
