@@ -83,7 +83,7 @@ def test_non_editable_install_audits_and_runs_a_batch(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
     pip = subprocess.run([str(py), "-m", "pip", "install", "--quiet", str(src),
-                          "-c", str(ROOT / "requirements.lock")],
+                          "-c", str(src / "requirements.lock")],
                          capture_output=True, text=True, timeout=1200)
     assert pip.returncode == 0, pip.stderr[-3000:]
     shutil.rmtree(src)  # nothing may come from the copy: the package is in site-packages now

@@ -32,7 +32,8 @@ from ..batchfolder import FAILED_STATUSES, MANIFEST
 from ..errors import InputError
 from ..site.index import write_site
 from .execute import _error_reason, _one_line, run_report
-from .kernels import _skip_iri_format_check, execute_notebook, warm_worker
+from .kernels import execute_notebook
+from .worker import _skip_iri_format_check, warm_worker
 from .manifest import _dumps, _has_outputs, _load_manifest, _up_to_date, summary_text
 from .records import OUTPUT_FILES, ReportRecord, ReportTask
 from .tasks import assign_ids, canonical_hash, discover, git_commit, sha256_file
@@ -127,10 +128,9 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
               overview: bool = True, fork_kernels: bool = True) -> dict:
     """Audit every report in ``input_dir`` into ``out_dir``; returns the manifest (a dict)."""
     from ..config import load_config
-
-    input_dir, out_dir = Path(input_dir).resolve(), Path(out_dir).resolve()
     from ..notebooks import AUDIT_NOTEBOOK
 
+    input_dir, out_dir = Path(input_dir).resolve(), Path(out_dir).resolve()
     notebook = Path(notebook or AUDIT_NOTEBOOK).resolve()
     if not notebook.is_file():
         raise InputError(notebook, "the audit notebook is missing")
@@ -139,8 +139,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(out_dir)
     started = time.time()
-    commit = git_commit()
-    run_info = {"tool_version": __version__, "git_commit": commit,
+    run_info = {"tool_version": __version__, "git_commit": git_commit(),
                 "notebook": str(notebook), "notebook_sha256": sha256_file(notebook),
                 "config_path": str(Path(config).resolve()) if config else None,
                 "config": cfg, "config_hash": canonical_hash(cfg), "input_dir": str(input_dir),
@@ -149,8 +148,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
     tool = canonical_hash([__version__, run_info["notebook_sha256"]])
     prev, prev_run = _load_manifest(out_dir)
     records, tasks = _plan(files, prev, run_info, out_dir, notebook, tool, force)
-    queued = {t.id for t in tasks}
-    order = sorted({*records, *queued})
+    order = sorted({*records, *(t.id for t in tasks)})
 
     def manifest(final: bool) -> dict:
         return {"schema_version": 1, "complete": final, "started": started,
@@ -158,11 +156,10 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "reports": [records[r].to_dict() for r in order if r in records]}
 
     jobs = jobs or os.cpu_count() or 1
-    zyg = None
-    if tasks and fork_kernels and hasattr(os, "fork"):
-        from .zygote import start_zygote
+    from .zygote import start_zygote, stop_zygote
 
-        zyg = start_zygote()  # first, so that it preloads while the workers start
+    # first, so that it preloads while the workers start
+    zyg = start_zygote() if tasks and fork_kernels and hasattr(os, "fork") else None
     address = zyg[1] if zyg else None
     try:
         if tasks:
@@ -179,12 +176,9 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
             overview_error = run_overview(out_dir, timeout, address)
     finally:
         if zyg:
-            from .zygote import stop_zygote
-
             stop_zygote(*zyg)
     run_info["overview_error"] = overview_error
-    data = manifest(True)
-    write_atomic(out_dir / MANIFEST, _dumps(data))
+    write_atomic(out_dir / MANIFEST, _dumps(data := manifest(True)))
     write_site(out_dir, overview=overview_error is None)  # from the manifest just written
     return data
 
