@@ -450,3 +450,43 @@ def test_changed_configuration_reruns_and_is_recorded(tmp_path):
     assert nbmeta["nianbao"]["config_hash"] == rec["config_hash"]
     assert run_cli(*base, "--config", cfg)[0].returncode == 0
     assert all(r["skipped"] for r in manifest(out).values())
+
+
+def test_task_and_record_round_trip_through_json(tmp_path):
+    """The task a worker gets and the record it returns survive JSON unchanged; a manifest entry
+    with keys the record does not know (a newer version's) keeps them; the manifest stays what
+    nianbao.batchfolder reads."""
+    from nianbao.batch import ReportRecord, ReportTask
+
+    src = tmp_path / "报告.txt"
+    src.write_bytes("青岚市".encode() + bytes(range(256)))
+    (tmp_path / "nb.ipynb").write_text("{}", encoding="utf-8")
+    task = ReportTask(id="r-1", file=src.name, input=str(src), out_dir=str(tmp_path),
+                      notebook=str(tmp_path / "nb.ipynb"), timeout=60, sha256="0" * 64,
+                      config_hash="c", tool="t", tool_version="1", fork=True)
+    assert ReportTask.from_json(task.to_json()) == task and not task.shipped
+    shipped = task.with_payload()
+    assert shipped.shipped and shipped.payload["input"] == src.read_bytes()
+    assert "config" not in shipped.payload
+    assert ReportTask.from_json(shipped.to_json()) == shipped
+
+    entry = {"id": "r-1", "file": src.name, "input": str(src), "status": "findings",
+             "error": None, "summary": {"error": 1}, "duration": 0.5, "sha256": "0" * 64,
+             "outputs": {"json": "r-1/result.json", "html": "r-1/audit.html"},
+             "skipped": False, "reviewed_by": "someone"}  # a key this version does not know
+    rec = ReportRecord.from_dict(entry)
+    assert rec.status == "findings" and rec.extra == {"reviewed_by": "someone"}
+    assert ReportRecord.from_json(rec.to_json()).to_dict() == rec.to_dict()
+    assert rec.to_dict()["reviewed_by"] == "someone" and "files" not in rec.to_dict()
+    with pytest.raises(TypeError):
+        ReportRecord.from_dict({"file": "x"})  # no id, no status: not a record
+
+    (tmp_path / "r-1").mkdir()
+    (tmp_path / "r-1" / "result.json").write_text('{"findings": [], "summary": {"error": 1}}',
+                                                  encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(json.dumps({"reports": [rec.to_dict()]}),
+                                            encoding="utf-8")
+    (entry_read,) = batchfolder.read_batch(tmp_path).reports
+    assert (entry_read.id, entry_read.status, entry_read.html) == ("r-1", "findings",
+                                                                   "r-1/audit.html")
+    assert entry_read.result == {"findings": [], "summary": {"error": 1}}
