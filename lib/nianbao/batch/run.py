@@ -241,9 +241,14 @@ def _run_reports(tasks: list[ReportTask], records: dict, manifest, out_dir: Path
             while waiting and len(running) < 2 * slots:
                 t = waiting.pop()
                 try:
-                    running[pool.submit(run_report, t.with_payload() if ship else t)] = t
+                    item = t.with_payload() if ship else t
                 except OSError as exc:  # the input went away since it was hashed
                     finish(ReportRecord.worker_died(t, _one_line(f"{t.input}: {exc.strerror}")))
+                    continue
+                try:
+                    running[pool.submit(run_report, item)] = t
+                except Exception as exc:  # noqa: BLE001  (a broken pool: this report failed)
+                    finish(ReportRecord.worker_died(t, _one_line(f"worker: {exc!r}")))
             if not running:
                 continue
             done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
