@@ -15,9 +15,9 @@ from nianbao import schema
 from nianbao.document import Document, blocks_from_text
 from nianbao.model import Cell, Report, Section, Table
 from nianbao.engine import run_rule
-from nianbao.rules.registry import family_of
-from nianbao.rules import narrative, text  # noqa: F401  (registers the rules)
-from nianbao.rules.registry import RULES
+from nianbao.rules.registry import RULES, all_rules, family_of
+
+all_rules()  # registers the rules
 
 MY_RULES = ("NARR-APPS", "NARR-REVIEW", "NARR-DOCS", "NARR-FEE", "NARR-OVERALL5", "NARR-PROBLEMS",
             "NARR-EMPTY6", "NARR-ALLZERO", "META-AGENCY", "TEXT-YEAR", "TEXT-DEIXIS",

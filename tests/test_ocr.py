@@ -10,12 +10,11 @@ wrong number. OCR costs seconds per page, so only the pages holding the tables a
 """
 from __future__ import annotations
 
-import io
 import logging
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 from PIL import Image, ImageDraw, ImageFilter
 
 import nianbao
