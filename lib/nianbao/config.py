@@ -89,6 +89,10 @@ def load_config(source=None) -> dict:
     return cfg
 
 
+#: The cross-report thresholds: key, lower and upper bound, type.
+_CROSS_THRESHOLDS = (("jump_ratio", 1, 10**6, (int, float)), ("jump_floor", 0, 10**9, (int, float)),
+                     ("copy_common_share", 0, 1, (int, float)), ("copy_common_min", 2, 10**6, int),
+                     ("copy_prev_share", 0, 1, (int, float)), ("copy_peer_chars", 1, 10**6, int))
 _MMDD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
@@ -126,6 +130,14 @@ def _validate(cfg: dict, where: str) -> None:
     ls = th["label_similarity"]
     if not isinstance(ls, (int, float)) or isinstance(ls, bool) or not 0 <= ls <= 100:
         bad(f"thresholds.label_similarity must be a number 0–100, not {ls!r}")
+    for key, lo, hi, kind in _CROSS_THRESHOLDS:
+        v = th[key]
+        if not isinstance(v, kind) or isinstance(v, bool) or not lo <= v <= hi:
+            bad(f"thresholds.{key} must be a number {lo}–{hi}, not {v!r}")
+    al = cfg["agency_aliases"]
+    if not isinstance(al, dict) or not all(isinstance(k, str) and isinstance(v, str) and v
+                                           for k, v in al.items()):
+        bad("agency_aliases must be a mapping of agency name -> canonical name")
     fd = th["fee_decimals"]
     if fd is not None and (not isinstance(fd, int) or isinstance(fd, bool) or not 0 <= fd <= 6):
         bad(f"thresholds.fee_decimals must be null or an integer 0–6, not {fd!r}")

@@ -23,7 +23,7 @@ from .errors import InputError
 from .findings import SEVERITIES, Finding, severity_rank
 from .model import PUBLISHED_SOURCE_LABELS, Report
 from .schema import TABLE_SHORT
-from .rules.registry import all_rules
+from .rules.registry import report_rules
 from .spans import resolve as resolve_spans
 
 SCHEMA_VERSION = 1
@@ -232,7 +232,7 @@ def audit(path_or_report, published=None, config=None) -> AuditResult:
     findings: list[Finding] = []
     run, skipped, families = [], [], {}
     doc = report.document
-    for r in all_rules():
+    for r in report_rules():
         families[r.id] = r.family
         if r.id in disabled:
             skipped.append(r.id)

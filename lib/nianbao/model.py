@@ -206,6 +206,21 @@ class Report:
     def section(self, number: int) -> Section | None:
         return next((s for s in self.sections if s.number == number), None)
 
+    def prose(self, section: Section) -> str:
+        """A part's body text without the statistical tables printed in it (their extents):
+        the words the agency wrote, which is what copies are measured on."""
+        start, end = section.body_span
+        cut = sorted(t.span for t in (self.table2, self.table3, self.table4)
+                     if t.span and t.span[0] < end and t.span[1] > start)
+        if not cut:
+            return section.text
+        text, pos, out = self.document.text, start, []
+        for a, b in cut:
+            out.append(text[pos:max(a, pos)])
+            pos = max(pos, b)
+        out.append(text[pos:end])
+        return "".join(out).strip()
+
     def to_json(self, provenance: bool = False) -> dict:
         """The ``report`` object of schema.md (``provenance`` adds per-cell detail)."""
         start, end = self.period or (None, None)
@@ -218,8 +233,10 @@ class Report:
                        "end": end.isoformat() if end else None},
             "format_version": self.format_version,
             "published": self.published.isoformat() if self.published else None,
-            "sections": [{"number": s.number, "heading": s.heading, "line": s.line}
-                         for s in self.sections],
+            # the body text of each part: what the cross-report step compares (it reads
+            # results, never the reports again)
+            "sections": [{"number": s.number, "heading": s.heading, "line": s.line,
+                          "text": self.prose(s)} for s in self.sections],
             "tables": {t.name: t.to_json() for t in (self.table2, self.table3, self.table4)},
             # an extension of schema.md: how sure each table reading is
             "readings": {t.name: t.reading_json() for t in (self.table2, self.table3, self.table4)},

@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 from ..findings import SEVERITIES, Finding
 
 BASES = ("OFFICIAL", "STRUCT", "HEUR")
+SCOPES = ("report", "batch")
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,17 @@ class Rule:
     func: Callable[..., Iterable[Finding]]
     doc: str = ""
     config: tuple[str, ...] = ()  # the configuration keys it reads (dotted: thresholds.x)
+    #: "report": ``func(report, ctx)``, run by the engine on each report; "batch":
+    #: ``func(batch, ctx)`` over a ``nianbao.crossreport.CrossBatch``, run by the cross-report
+    #: step after the per-report audits (its findings name their report in ``location``).
+    scope: str = "report"
 
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(id: str, *, title: str, severity: str, basis: str, source: str, family: str,
-         config: tuple[str, ...] = ()):
+         config: tuple[str, ...] = (), scope: str = "report"):
     """Register ``func(report, ctx) -> iterable of Finding`` as rule ``id``.
 
     ``ctx`` is a ``nianbao.engine.RuleContext``: the publication date and the configuration keys
@@ -44,6 +49,7 @@ def rule(id: str, *, title: str, severity: str, basis: str, source: str, family:
     assert severity in SEVERITIES, severity
     assert basis in BASES, basis
     assert family in FAMILY_LABELS, family
+    assert scope in SCOPES, scope
     prefix = id.split("-")[0]
     assert _PREFIX_FAMILY.get(prefix) == family, f"rule {id}: prefix {prefix} is not family {family}"
 
@@ -51,13 +57,23 @@ def rule(id: str, *, title: str, severity: str, basis: str, source: str, family:
         if id in RULES:
             raise ValueError(f"rule {id} registered twice")
         RULES[id] = Rule(id, title, severity, basis, source, family, func,
-                         inspect.cleandoc(func.__doc__ or ""), tuple(config))
+                         inspect.cleandoc(func.__doc__ or ""), tuple(config), scope)
         return func
 
     return deco
 
 
 _loaded = False
+
+
+def report_rules() -> list[Rule]:
+    """The rules the engine runs on one report (``all_rules`` also has the batch rules)."""
+    return [r for r in all_rules() if r.scope == "report"]
+
+
+def batch_rules() -> list[Rule]:
+    """The cross-report rules (``scope="batch"``), run by ``nianbao.crossreport``."""
+    return [r for r in all_rules() if r.scope == "batch"]
 
 
 def all_rules() -> list[Rule]:
@@ -78,11 +94,13 @@ _sorted: tuple[dict, list[Rule]] | None = None  # (the registry it was made from
 
 #: The rule families in display order, with the names the pages show.
 FAMILY_LABELS = {"meta": "元数据", "structure": "结构", "table2": "表二", "table3": "表三",
-                 "table4": "表四", "legacy": "旧版统计表", "text": "文字", "narrative": "叙述与表格一致性"}
+                 "table4": "表四", "legacy": "旧版统计表", "text": "文字", "narrative": "叙述与表格一致性",
+                 "crossreport": "跨报告"}
 FAMILY_ORDER = list(FAMILY_LABELS)
 #: A rule id's prefix names its family; ``rule()`` refuses an id whose prefix disagrees.
 _PREFIX_FAMILY = {"META": "meta", "STRUCT": "structure", "T2": "table2", "T3": "table3",
-                  "T4": "table4", "LEGACY": "legacy", "TEXT": "text", "NARR": "narrative"}
+                  "T4": "table4", "LEGACY": "legacy", "TEXT": "text", "NARR": "narrative",
+                  "CROSS": "crossreport", "COPY": "crossreport"}
 #: Ids that earlier versions wrote, and the rule that carries them now (results and
 #: configurations that name the old id keep working).
 ALIASES = {"ALLZERO-CONSIST": "NARR-ALLZERO"}

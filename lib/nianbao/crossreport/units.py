@@ -1,0 +1,68 @@
+"""Report text as comparable units: sentences, normalised so that a copy compares equal.
+
+A copied sentence differs from its source in what changes every year or every agency: the
+numbers, the year, the spacing and punctuation of the page it was scraped from, and the agency's
+own name. Normalisation drops whitespace and punctuation, writes every digit run as ``0`` and
+replaces the report's own agency name (and its name without the place) with one mark, so that
+"本局2023年共主动公开信息152条" and last year's "本局2022年共主动公开信息98条" are the same unit
+while the raw sentence is kept for display and for the name checks.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPLIT = re.compile(r"(?<=[。！？；;!?])|\n+")
+_DROP = re.compile(r"[\W_]+")  # Unicode: keeps CJK, letters and digits
+_DIGITS = re.compile(r"\d+")
+_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}年")
+OWN = "〇"  # stands for the report's own agency in a normalised unit
+#: Units shorter than this (normalised characters) are left out: headings, table cells,
+#: "无。" — they repeat everywhere and say nothing about copying.
+MIN_UNIT = 10
+
+
+@dataclass(frozen=True)
+class Unit:
+    section: int  # 1–6; 0 before the first section
+    raw: str  # the sentence as printed (stripped)
+    norm: str  # normalised (see the module docstring)
+
+
+def normalise(text: str, own_names: tuple[str, ...] = ()) -> str:
+    s = _CN_YEAR.sub("0年", text)
+    for n in own_names:
+        if n:
+            s = s.replace(n, OWN)
+    s = _DROP.sub("", s)
+    return _DIGITS.sub("0", s)
+
+
+def own_names(agency: str | None) -> tuple[str, ...]:
+    """The agency's name and its name without the leading places, longest first."""
+    if not agency:
+        return ()
+    from ..prose.places import prefix_names
+
+    places = prefix_names(agency)
+    rest = agency[sum(len(p) for p in places):]
+    names = {agency}
+    if len(rest) >= 2:
+        names.add(rest)
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def units(sections: list[dict], agency: str | None = None) -> list[Unit]:
+    """The sentences of a report's sections (``[{number, text}]``), in order, normalised."""
+    names = own_names(agency)
+    out = []
+    for s in sections:
+        num = s.get("number") if isinstance(s.get("number"), int) else 0
+        for piece in _SPLIT.split(s.get("text") or ""):
+            raw = piece.strip()
+            if not raw:
+                continue
+            norm = normalise(raw, names)
+            if len(norm) >= MIN_UNIT:
+                out.append(Unit(num, raw, norm))
+    return out
