@@ -70,7 +70,7 @@ def run(entries: list[Entry], config=None) -> CrossResult:
     from .continuity import ALIASES, carry_checks
 
     t0 = time.perf_counter()
-    cfg = config if isinstance(config, dict) and "disabled" in config else load_config(config)
+    cfg = load_config(config)
     batch = CrossBatch(entries)
     ctx = Context(cfg)
     disabled = set(cfg["disabled"])
