@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -26,6 +27,45 @@ batch = ov.load_batch(batch_dir)
 
 # %%
 ov.batch_header(batch)
+
+# %% [markdown]
+# ## 跨报告核对
+# 同一机关的逐年核对（表三结转、表二存量、大幅变化、缺少年度）与文字复制（与上年重复、与其他机关共用段落）。
+
+# %%
+ov.cross_findings(batch)
+
+# %% [markdown]
+# ## 覆盖情况
+# 每个机关在批次中各年度的报告；“缺”为机关年度序列中缺少的一年。
+
+# %%
+ov.coverage(batch)
+
+# %% [markdown]
+# ## 按时发布
+
+# %%
+ov.lateness(batch)
+
+# %% [markdown]
+# ## 指标
+# 申请量及其变化、实质公开率 =（予以公开 + 部分公开）/ 办结、不予公开与无法提供占比、纠错率（复议和诉讼中被纠正的比例）。
+
+# %%
+ov.indicators(batch)
+
+# %%
+ov.applications_chart(batch)
+
+# %%
+ov.rates_chart(batch)
+
+# %% [markdown]
+# ## 共用段落网络
+
+# %%
+ov.copy_network(batch)
 
 # %% [markdown]
 # ## 报告 × 规则类别

@@ -17,7 +17,8 @@ from nianbao.notebooks import AUDIT_NOTEBOOK, BATCH_NOTEBOOK
 from nianbao.site.export import export_html, external_resources
 
 NOTEBOOKS = [AUDIT_NOTEBOOK, BATCH_NOTEBOOK]
-PARAMETERS = {AUDIT_NOTEBOOK: {"report_path", "published", "config_path", "result_path"},
+PARAMETERS = {AUDIT_NOTEBOOK: {"report_path", "published", "config_path", "result_path",
+                               "previous_path"},
               BATCH_NOTEBOOK: {"batch_dir"}}
 MODULE_ALIAS = {AUDIT_NOTEBOOK: "nb", BATCH_NOTEBOOK: "ov"}
 

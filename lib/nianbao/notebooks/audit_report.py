@@ -6,6 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -15,13 +16,15 @@
 # %% [markdown] tags=["notebook-only"]
 # 本工作簿对一份政府信息公开工作年度报告做自动审核：读取、解析、逐条规则检查，并给出每条发现的原文依据。
 # 参数在下一个单元格（`report_path` 报告文件，`published` 发布日期 YYYY-MM-DD，`config_path` 配置文件，
-# `result_path` 结果 JSON 的写入位置），可直接修改后“全部运行”，也可由 papermill 注入。
+# `result_path` 结果 JSON 的写入位置，`previous_path` 同一机关上一年度的报告或其结果 JSON，用于“与上年比较”），
+# 可直接修改后“全部运行”，也可由 papermill 注入。
 
 # %% tags=["parameters"]
 report_path = "../data/samples/lanxi-market-2023.txt"
 published = ""
 config_path = ""
 result_path = ""
+previous_path = ""
 
 # %%
 from nianbao import workbook as nb
@@ -72,6 +75,13 @@ nb.outcomes_chart(result)
 
 # %%
 nb.applicants_chart(result)
+
+# %% [markdown]
+# ## 与上年比较
+# 指定 `previous_path` 时：统计表的变化、表三结转核对、与上年重复的文字（并列展示）。批量审核时，批次中有上年报告的，另见同目录的 compare.html。
+
+# %%
+nb.compare(result, previous_path)
 
 # %% [markdown]
 # ## 报告正文

@@ -19,6 +19,10 @@ from ..rules.registry import FAMILY_LABELS, all_rules
 from . import charts
 from .views import View, css, esc, html_table, severity_badge
 
+# the region's cells (across reports), shown by the same notebook: see ``workbook.region``
+from .region import (applications_chart, copy_network, coverage, cross_findings,  # noqa: E402,F401
+                     indicators, lateness, rates_chart)
+
 
 @dataclass
 class Batch:
