@@ -121,6 +121,19 @@ def run_overview(out_dir: Path, timeout: int, zygote_address: str | None = None)
         tmp.unlink(missing_ok=True)
 
 
+def run_crossreport(out_dir: Path, cfg: dict) -> str | None:
+    """The cross-report step (``nianbao.crossreport``), here in the driving process — on Dask
+    the client — from the results just written; returns the reason when it failed (the
+    per-report results stand without it, and the index says so)."""
+    from ..crossreport import run_folder
+
+    try:
+        run_folder(out_dir, cfg)
+        return None
+    except Exception as exc:  # noqa: BLE001
+        return _error_reason(exc)[1]
+
+
 def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None = None,
               limit: int | None = None, config: str | None = None, executor: str = "local",
               scheduler: str | None = None, timeout: int = 600, force: bool = False,
@@ -167,6 +180,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                          _executor(executor, min(jobs, len(tasks)), scheduler, fork_kernels,
                                    address), ship=executor == "dask")
         write_atomic(out_dir / MANIFEST, _dumps(manifest(True)))  # the overview reads it
+        run_info["crossreport_error"] = run_crossreport(out_dir, cfg)
         if not overview:
             overview_error = "not requested"
         elif not tasks and prev_run.get("overview_error") is None \
