@@ -258,7 +258,9 @@ def test_findings_csv(run):
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     m = manifest(run["out"])
     expected = sum(sum(r["summary"].values()) for r in m.values() if r["summary"])
-    assert len(rows) == expected > 0
+    cross = json.loads((run["out"] / "crossreport.json").read_text(encoding="utf-8"))
+    assert len(rows) == expected + len(cross["findings"]) > 0
+    assert sum(r["family"] == "crossreport" for r in rows) == len(cross["findings"])
     assert set(findings_table.CSV_COLUMNS) == set(rows[0])
     hostile_rows = [r for r in rows if r["file"] == HOSTILE_FILE]
     for r in hostile_rows:  # report text never becomes a spreadsheet formula

@@ -3,7 +3,8 @@
 The folder is what ``nianbao.batch`` writes: ``manifest.json`` (``run``, ``reports``: per report
 ``id``, ``file``, ``input``, ``status``, ``error``, ``duration``, ``outputs`` with the paths of
 ``json`` and ``html`` relative to the folder) and one ``result.json`` per audited report
-(schema.md). Without a manifest every ``**/result.json`` and ``**/*.result.json`` is a report.
+(schema.md), and ``crossreport.json`` once the cross-report step ran (its findings are attached to
+the reports they name). Without a manifest every ``**/result.json`` and ``**/*.result.json`` is a report.
 
 The status values and their labels live here because a report's status is a fact of the batch
 record, whoever displays it. A finding's family is the one its result.json records (the
@@ -25,6 +26,7 @@ STATUSES = ("ok", "findings", "failed", "timeout")
 FAILED_STATUSES = ("failed", "timeout")
 STATUS_LABELS = {"ok": "通过", "findings": "有问题", "failed": "失败", "timeout": "超时"}
 MANIFEST = "manifest.json"
+CROSS_FILE = "crossreport.json"  # written by nianbao.crossreport after the per-report audits
 
 
 @dataclass
@@ -41,6 +43,8 @@ class ReportEntry:
     result_path: Path | None = None
     result: dict | None = None
     record: dict = field(default_factory=dict)  # the manifest entry as written
+    #: the cross-report findings on this report (``crossreport.json``; ``location.report``)
+    cross: list[dict] = field(default_factory=list)
 
     @property
     def audited(self) -> bool:
@@ -76,8 +80,9 @@ class ReportEntry:
         return out
 
     def family_counts(self) -> dict[str, int]:
+        """Findings per family, the cross-report ones (family ``crossreport``) included."""
         out: dict[str, int] = {}
-        for f in self.findings:
+        for f in (*self.findings, *self.cross):
             k = finding_family(f)
             out[k] = out.get(k, 0) + 1
         return out
@@ -98,6 +103,7 @@ class BatchFolder:
     run: dict  # the manifest's run record (tool version, commit, parameters…); {} without one
     reports: list[ReportEntry]
     finished: float | None = None
+    cross: dict | None = None  # crossreport.json as written (None: the step has not run)
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -157,4 +163,10 @@ def read_batch(batch_dir) -> BatchFolder:
             id=str(rec.get("id") or i), file=name, status=status, input=rec.get("input"),
             error=rec.get("error") or "", duration=rec.get("duration"),
             html=outputs.get("html"), result_path=rpath, result=result, record=rec))
-    return BatchFolder(folder, data.get("run") or {}, entries, data.get("finished"))
+    cross = _load_json(folder / CROSS_FILE)
+    by_id = {e.id: e for e in entries}
+    for f in (cross or {}).get("findings") or []:
+        e = by_id.get(str((f.get("location") or {}).get("report")))
+        if e is not None and isinstance(f, dict):
+            e.cross.append(f)
+    return BatchFolder(folder, data.get("run") or {}, entries, data.get("finished"), cross)

@@ -16,7 +16,7 @@ from .. import __version__
 from ..findings import SEVERITIES, Finding, severity_rank
 from .batch import CrossBatch, Entry
 
-CROSS_FILE = "crossreport.json"
+from ..batchfolder import CROSS_FILE  # noqa: E402
 SCHEMA_VERSION = 1
 
 

@@ -32,7 +32,7 @@ def _cell(v):
 def finding_rows(batch: BatchFolder) -> list[list]:
     out = []
     for e in batch.reports:
-        for f in e.findings:
+        for f in (*e.findings, *e.cross):  # the cross-report findings on it too
             loc = f.get("location") or {}
             out.append([_cell(v) for v in (
                 e.id, e.agency or "", e.file, e.year, f.get("rule"), finding_family(f),

@@ -45,15 +45,42 @@ def index_html(batch: BatchFolder, overview: bool) -> str:
         rows.append({"name": e.agency or Path(e.file).stem, "file": e.file, "html": e.html,
                      "year": e.year, "format": e.format, "status": e.status,
                      "severity": sevs[e.id], "counts": counts, "reason": _short_reason(e)})
+    cross = _cross_rows(batch)
     run = batch.run
     return render(
         "batch_index.html.j2", css=asset("site.css"), js=asset("batch_index.js"), rows=rows,
-        headers=headers, reasons=reasons, overview=overview, statuses=STATUSES,
+        headers=headers, reasons=reasons, overview=overview, statuses=STATUSES, cross=cross,
+        cross_ran=batch.cross is not None,
         status_labels=STATUS_LABELS, severities=SEVERITIES, severity_labels=SEVERITY_LABELS,
         status_counts={s: sum(1 for e in entries if e.status == s) for s in STATUSES},
         severity_totals={s: sum(sevs[e.id][s] for e in entries) for s in SEVERITIES},
         when=time.strftime("%Y-%m-%d %H:%M", time.localtime(batch.finished or time.time())),
         tool_version=str(run.get("tool_version", "")), commit=(run.get("git_commit") or "")[:10])
+
+
+def _cross_rows(batch: BatchFolder) -> list[dict]:
+    """The cross-report findings for the list under the table, most serious first; links only
+    to our own pages (the report's audit page, the other report's, compare.html)."""
+    from ..findings import severity_rank
+
+    by_id = {e.id: e for e in batch.reports}
+    rows = []
+    for e in batch.reports:
+        for f in e.cross:
+            d = f.get("details") or {}
+            other = d.get("other") or d.get("previous") or {}
+            o = by_id.get(str(other.get("id")))
+            compare = None
+            if d.get("previous") and e.html:
+                compare = str(Path(e.html).parent / "compare.html")
+            rows.append({"name": f"{e.agency or Path(e.file).stem} {e.year or ''}".strip(),
+                         "html": e.html, "rule": f.get("rule"), "severity": f.get("severity"),
+                         "message": f.get("message"),
+                         "other": (f"{o.agency or Path(o.file).stem} {o.year or ''}".strip()
+                                   if o else ""),
+                         "other_html": o.html if o else None, "compare": compare})
+    rows.sort(key=lambda r: (severity_rank(r["severity"]), r["rule"] or "", r["name"]))
+    return rows
 
 
 def write_site(out_dir: Path, overview: bool) -> None:
