@@ -1,0 +1,106 @@
+"""The cross-report step inside a real batch (papermill audits, then crossreport.json, compare
+pages, the index's list, and the region overview rendered in headless Chromium)."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import synthbatch as sb
+from test_batch import notebook_args, run_cli
+
+pytestmark = [pytest.mark.slow]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("crossbatch")
+    inp, out = tmp / "in", tmp / "out"
+    inp.mkdir()
+    ms = sb.members(4, years=(2022, 2023))
+    texts = sb.batch_texts(ms)
+    a, b, c = ms[0], ms[1], ms[2]
+    texts[f"{a.seed}-2023.txt"] = sb.reissue(texts[f"{a.seed}-2022.txt"], 2022, 2023)
+    texts[f"{b.seed}-2023.txt"] = sb.lift_paragraph(texts[f"{b.seed}-2023.txt"],
+                                                    texts[f"{c.seed}-2023.txt"], c.place)
+    for name, text in texts.items():
+        (inp / name).write_text(text, encoding="utf-8")
+    proc, _ = run_cli(inp, "--out", out, "--jobs", 2, "--no-progress", *notebook_args(tmp))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return {"out": out, "members": ms}
+
+
+def test_batch_writes_crossreport_and_compare_pages(out):
+    o, ms = out["out"], out["members"]
+    m = json.loads((o / "manifest.json").read_text(encoding="utf-8"))
+    assert m["run"]["crossreport_error"] is None
+    cross = json.loads((o / "crossreport.json").read_text(encoding="utf-8"))
+    rules = {(f["rule"], f["severity"], f["location"]["report"]) for f in cross["findings"]}
+    ids = {r["id"]: r for r in m["reports"]}
+    a23 = next(i for i, r in ids.items() if r["file"] == f"{ms[0].seed}-2023.txt")
+    b23 = next(i for i, r in ids.items() if r["file"] == f"{ms[1].seed}-2023.txt")
+    assert ("COPY-PREV", "warning", a23) in rules
+    assert ("COPY-PEER", "error", b23) in rules
+    assert len(cross["carry"]) == 4
+    # a compare page beside every 2023 audit page, escaped and linked back
+    for rid, rec in ids.items():
+        page = o / Path(rec["outputs"]["html"]).parent / "compare.html"
+        assert page.is_file() == rec["file"].endswith("2023.txt"), rid
+    index = (o / "index.html").read_text(encoding="utf-8")
+    assert 'id="cross"' in index and "COPY-PEER" in index and "compare.html" in index
+
+
+def test_region_overview_shows_the_region(out):
+    o = out["out"]
+    if not (o / "overview.ipynb").is_file():
+        pytest.skip("no overview notebook run")
+    nb = (o / "overview.ipynb").read_text(encoding="utf-8")
+    assert "missing from font" not in nb  # matplotlib drew every CJK label (no tofu)
+    html = (o / "overview.html").read_text(encoding="utf-8")
+    for text in ("跨报告核对", "覆盖情况", "实质公开率", "共用段落网络", "COPY-PEER"):
+        assert text in html, text
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+def test_region_overview_in_chromium(out):
+    o = out["out"]
+    if not (o / "overview.html").is_file():
+        pytest.skip("no overview page")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    fc = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True)
+    assert fc.stdout.strip(), "no CJK font for Chromium: the page text would be tofu"
+    errors: list[str] = []
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((o / "overview.html").as_uri())
+        page.wait_for_load_state("load")
+        # every chart image decoded (a broken data: URI has naturalWidth 0)
+        widths = page.evaluate("() => [...document.images].map(i => i.naturalWidth)")
+        assert widths and all(w > 0 for w in widths)
+        # the CJK text is drawn with glyphs: a Chinese character and an unassigned code point
+        # (always tofu) rasterise to different pixels in the page's font
+        same = page.evaluate("""() => {
+          const font = getComputedStyle(document.querySelector('h2') || document.body).font;
+          const draw = (ch) => {
+            const c = document.createElement('canvas'); c.width = 40; c.height = 40;
+            const x = c.getContext('2d'); x.font = font; x.fillText(ch, 4, 30);
+            return Array.from(x.getImageData(0, 0, 40, 40).data).join(',');
+          };
+          return ['实', '质', '率', '网'].map(ch => draw(ch) === draw('\\u0378'));
+        }""")
+        assert same == [False, False, False, False]
+        page.screenshot(path=str(ARTIFACTS / "region-overview.png"), full_page=True)
+        page.goto((next(o.glob("*/compare.html"))).as_uri())
+        page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=False)
+        browser.close()
+    assert errors == []
