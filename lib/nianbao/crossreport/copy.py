@@ -128,6 +128,9 @@ def copy_peer(batch, ctx):
             other = batch.by_id[oid]
             if agency.get(rid, rid) == agency.get(oid, oid):
                 continue  # the same agency: COPY-PREV's business
+            pair = (rid, oid) if rid < oid else (oid, rid)
+            if idx.shared.get(pair, 0) < 0.75 * least and pair not in idx.near:
+                continue  # a sentence in common by chance: a copied passage keeps more
             al = idx.align(rid, oid)
             chars = sum(len(idx.units[rid][m.mine].norm) for m in al.matches)
             if chars < least:

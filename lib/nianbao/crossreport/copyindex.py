@@ -13,8 +13,9 @@ Three steps, each linear in the batch:
 3. datasketch ``MinHashLSH`` over signatures of each report's remaining text (``sketch``) adds
    the pairs of reports that are largely the same text even where every sentence was touched.
 
-Only those candidate pairs are aligned (``align``): exact matches of normalised sentences, then
-near matches (rapidfuzz ratio ≥ ``FUZZY``) among the rest.
+Only those candidate pairs are aligned (``align``): exact matches of normalised sentences, then,
+for texts related at all (an exact match or an LSH near-duplicate), near matches (rapidfuzz ratio
+≥ ``FUZZY``) among the rest.
 """
 from __future__ import annotations
 
@@ -28,7 +29,10 @@ from . import sketch
 from .units import Unit, units
 
 COMMON_CAP = 100
-NEAR_THRESHOLD = 0.5  # Jaccard of remaining text for the LSH candidates
+#: Jaccard similarity (5-character shingles of the remaining text) from which two reports are
+#: candidates as a whole: reports of one genre share much vocabulary, so lower thresholds
+#: return most of the batch as "candidates"; partial copies are found by the sentence index.
+NEAR_THRESHOLD = 0.7
 FUZZY = 90  # rapidfuzz ratio for a near match of two sentences
 
 
@@ -57,6 +61,7 @@ class CopyIndex:
         self.common: set[str] = set()  # normalised sentences common to the batch
         self.common_min_agencies = 0
         self.pairs: set[tuple[str, str]] = set()  # candidate pairs (sorted ids)
+        self.shared: dict[tuple[str, str], int] = {}  # pair -> exactly shared characters
         self.near: set[tuple[str, str]] = set()  # of which: from the LSH
         self._hash_pos: dict[str, dict[str, list[int]]] = {}
 
@@ -82,13 +87,17 @@ class CopyIndex:
             if len(rids) >= need and len({agency[r] for r in rids}) >= need:
                 idx.common.add(norm)
         # 2. pairs sharing a sentence that is not common
+        shared = idx.shared
         for norm, rids in postings.items():
             if len(rids) < 2 or norm in idx.common:
                 continue
             rids = sorted(rids)
+            size = len(norm)
             for i in range(len(rids)):
                 for j in range(i + 1, len(rids)):
-                    idx.pairs.add((rids[i], rids[j]))
+                    pair = (rids[i], rids[j])
+                    shared[pair] = shared.get(pair, 0) + size
+        idx.pairs.update(shared)
         # 3. near-duplicate texts
         texts = ["".join(u.norm for u in idx.units[rid] if u.norm not in idx.common)
                  for rid in ids]
@@ -124,7 +133,11 @@ class CopyIndex:
                 rest_a.append(i)
         used = {m.theirs for m in al.matches}
         rest_b = [j for j in rb if j not in used]
-        if rest_a and rest_b:
+        # near matches only where the two texts are related at all (an exact sentence in
+        # common, or near-duplicates by the LSH): a copy edited throughout is the latter, and
+        # unrelated reports would otherwise cost a full comparison for nothing
+        related = bool(al.matches) or tuple(sorted((a, b))) in self.near
+        if rest_a and rest_b and related:
             scores = process.cdist([ua[i].norm for i in rest_a], [ub[j].norm for j in rest_b],
                                    scorer=fuzz.ratio, score_cutoff=FUZZY, dtype=np.uint8)
             for r, i in enumerate(rest_a):

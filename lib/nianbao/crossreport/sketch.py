@@ -126,9 +126,17 @@ def near_pairs(sig: np.ndarray, threshold: float, keys: list | None = None) -> s
     with lsh.insertion_session() as session:
         for i in live:
             session.insert(i, hashes[i], check_duplication=False)
-    out = set()
+    cand_i, cand_j = [], []
     for i in live:
         for j in lsh.query(hashes[i]):
-            if j > i and float(np.mean(sig[i] == sig[j])) >= threshold:
-                out.add((i, j))
-    return out
+            if j > i:
+                cand_i.append(i)
+                cand_j.append(j)
+    if not cand_i:
+        return set()
+    ci, cj = np.asarray(cand_i), np.asarray(cand_j)
+    keep = np.empty(len(ci), dtype=bool)
+    for s in range(0, len(ci), 100_000):  # the estimate, vectorised in slices
+        keep[s:s + 100_000] = (sig[ci[s:s + 100_000]] == sig[cj[s:s + 100_000]]).mean(axis=1) \
+            >= threshold
+    return set(zip(ci[keep].tolist(), cj[keep].tolist()))
