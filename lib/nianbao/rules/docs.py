@@ -35,7 +35,12 @@ def rules_markdown() -> str:
         rs = [r for r in rules if r.family == fam]
         if not rs:
             continue
-        out += [f"## {FAMILY_LABELS[fam]} {fam}", "",
+        out += [f"## {FAMILY_LABELS[fam]} {fam}", ""]
+        if fam == "crossreport":
+            out += ["Run over a whole batch after the per-report audits, from their results",
+                    "(`scope=\"batch\"`, `nianbao.crossreport`; see docs/crossreport.md). A",
+                    "finding names its report in `location.report`.", ""]
+        out += [
                 "| id | title | severity | basis | source | settings |",
                 "|---|---|---|---|---|---|"]
         out += [f"| {r.id} | {_cell(r.title)} | {r.severity} | {r.basis} | {_cell(r.source)} "
