@@ -104,3 +104,21 @@ def test_region_overview_in_chromium(out):
         page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=False)
         browser.close()
     assert errors == []
+
+
+def test_on_dask_the_cross_step_runs_in_the_client(tmp_path):
+    """Same step on Dask: the workers audit, the client compares their results."""
+    pytest.importorskip("dask.distributed")
+    inp, out = tmp_path / "in", tmp_path / "out"
+    inp.mkdir()
+    m = sb.members(1, years=(2022, 2023))[0]
+    texts = sb.batch_texts([m])
+    texts[f"{m.seed}-2023.txt"] = sb.reissue(texts[f"{m.seed}-2022.txt"], 2022, 2023)
+    for name, text in texts.items():
+        (inp / name).write_text(text, encoding="utf-8")
+    proc, _ = run_cli(inp, "--out", out, "--executor", "dask", "--jobs", 2, "--no-progress",
+                      "--no-overview", *notebook_args(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cross = json.loads((out / "crossreport.json").read_text(encoding="utf-8"))
+    assert [f["rule"] for f in cross["findings"] if f["severity"] == "warning"] == ["COPY-PREV"]
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["run"]["executor"] == "dask"
