@@ -50,7 +50,7 @@ def make(n: int, seed: int = 7) -> list[Entry]:
         a, year = i // 3, 2021 + i % 3
         p = place(a // len(BUREAUS))
         agency = f"青岚市{p}{BUREAUS[a % len(BUREAUS)]}"
-        secs = [{"number": k, "heading": "", "text": "".join(sb.prose(rng, p, "局", 4))}
+        secs = [{"number": k, "heading": "", "text": "".join(sb.prose(rng, p, "局", 9))}
                 for k in range(1, 7)]
         out.append(Entry(id=f"r{i}", agency=agency, year=year, format_version="2021",
                          sections=secs))

@@ -36,6 +36,10 @@ _HOW = ("结合{p}实际", "围绕年度重点工作", "对照上级部署", "�
         "以便民利企为导向")
 _AIM = ("确保信息发布及时准确", "方便群众查询办事", "回应社会关切", "提升公开质量", "压实工作责任",
         "减少重复申请", "推动公开内容标准化", "增强政策知晓度", "便于社会监督", "提高办理效率")
+_WHEN = ("年初", "一季度", "二季度", "上半年", "三季度", "四季度", "年中", "下半年", "全年", "汛期前",
+         "节假日前后", "年底前")
+_WITH = ("并形成台账", "并建立问题清单", "并同步更新目录", "并开展自查", "并征求群众意见", "并纳入考核",
+         "并加强审核把关", "并做好归档", "并及时报送", "并实行动态管理", "并明确责任人", "并组织回头看")
 _NUM = ("共涉及{n}项内容", "累计{n}条", "覆盖{n}个事项", "组织培训{n}次", "更新栏目{n}个", "")
 
 
@@ -44,9 +48,9 @@ def prose(rng: random.Random, place: str, unit: str, n: int) -> list[str]:
     out = []
     for _ in range(n):
         num = rng.choice(_NUM).format(n=rng.randint(2, 400))
-        s = (rng.choice(_HOW).format(p=place) + "，" + rng.choice(_SUBJ).format(u=unit)
-             + rng.choice(_ACT) + rng.choice(_OBJ) + ("，" + num if num else "") + "，"
-             + rng.choice(_AIM) + "。")
+        s = (rng.choice(_WHEN) + "，" + rng.choice(_HOW).format(p=place) + "，"
+             + rng.choice(_SUBJ).format(u=unit) + rng.choice(_ACT) + rng.choice(_OBJ)
+             + rng.choice(_WITH) + ("，" + num if num else "") + "，" + rng.choice(_AIM) + "。")
         out.append(s)
     return out
 

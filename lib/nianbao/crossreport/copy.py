@@ -28,15 +28,15 @@ def _index(batch, ctx):
 
 def section_shares(idx, al) -> dict[int, tuple[int, int]]:
     """section -> (repeated characters, remaining characters) of report ``al.a``."""
-    units = idx.units.get(al.a, [])
+    units = idx.units[al.a]
     hit = al.matched()
     out: dict[int, list[int]] = {}
     for i in idx.remaining(al.a):
-        u = units[i]
-        acc = out.setdefault(u.section, [0, 0])
-        acc[1] += len(u.norm)
+        n = len(units.norms[i])
+        acc = out.setdefault(units.sections[i], [0, 0])
+        acc[1] += n
         if i in hit:
-            acc[0] += len(u.norm)
+            acc[0] += n
     return {s: (a, b) for s, (a, b) in sorted(out.items())}
 
 

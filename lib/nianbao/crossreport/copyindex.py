@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import sketch
-from .units import Unit, units
+from .units import Units, units
 
 COMMON_CAP = 100
 #: Jaccard similarity (5-character shingles of the remaining text) from which two reports are
@@ -57,7 +57,7 @@ class Alignment:
 
 class CopyIndex:
     def __init__(self):
-        self.units: dict[str, list[Unit]] = {}
+        self.units: dict[str, Units] = {}
         self.common: set[str] = set()  # normalised sentences common to the batch
         self.common_min_agencies = 0
         self.pairs: set[tuple[str, str]] = set()  # candidate pairs (sorted ids)
@@ -81,15 +81,15 @@ class CopyIndex:
         # 1. who prints each normalised sentence
         postings: dict[str, list[str]] = defaultdict(list)
         for rid in ids:
-            for norm in {u.norm for u in idx.units[rid]}:
+            for norm in set(idx.units[rid].norms):
                 postings[norm].append(rid)
-        for norm, rids in postings.items():
-            if len(rids) >= need and len({agency[r] for r in rids}) >= need:
-                idx.common.add(norm)
-        # 2. pairs sharing a sentence that is not common
+        # 2. common sentences; pairs sharing one that is not common, with the characters
         shared = idx.shared
         for norm, rids in postings.items():
-            if len(rids) < 2 or norm in idx.common:
+            if len(rids) < 2:
+                continue
+            if len(rids) >= need and len({agency[r] for r in rids}) >= need:
+                idx.common.add(norm)
                 continue
             rids = sorted(rids)
             size = len(norm)
@@ -99,8 +99,8 @@ class CopyIndex:
                     shared[pair] = shared.get(pair, 0) + size
         idx.pairs.update(shared)
         # 3. near-duplicate texts
-        texts = ["".join(u.norm for u in idx.units[rid] if u.norm not in idx.common)
-                 for rid in ids]
+        common = idx.common
+        texts = ["".join(n for n in idx.units[rid].norms if n not in common) for rid in ids]
         if len(texts) > 1:
             sig = sketch.signatures(texts)
             for i, j in sketch.near_pairs(sig, NEAR_THRESHOLD):
@@ -112,21 +112,24 @@ class CopyIndex:
     # ---------------------------------------------------------------- queries
     def remaining(self, rid: str) -> list[int]:
         """Indexes of the report's units that are not common text."""
-        return [i for i, u in enumerate(self.units.get(rid, ())) if u.norm not in self.common]
+        u = self.units.get(rid)
+        return [] if u is None else [i for i, n in enumerate(u.norms) if n not in self.common]
 
     def align(self, a: str, b: str) -> Alignment:
         """Which remaining sentences of ``a`` repeat remaining sentences of ``b``."""
         from rapidfuzz import fuzz, process
 
         al = Alignment(a, b)
-        ua, ub = self.units.get(a, []), self.units.get(b, [])
+        if a not in self.units or b not in self.units:  # a result without text
+            return al
+        ua, ub = self.units[a].norms, self.units[b].norms
         ra, rb = self.remaining(a), self.remaining(b)
         pos_b: dict[str, int] = {}
         for j in rb:
-            pos_b.setdefault(ub[j].norm, j)
+            pos_b.setdefault(ub[j], j)
         rest_a = []
         for i in ra:
-            j = pos_b.get(ua[i].norm)
+            j = pos_b.get(ua[i])
             if j is not None:
                 al.matches.append(Match(i, j, 100.0))
             else:
@@ -138,7 +141,7 @@ class CopyIndex:
         # unrelated reports would otherwise cost a full comparison for nothing
         related = bool(al.matches) or tuple(sorted((a, b))) in self.near
         if rest_a and rest_b and related:
-            scores = process.cdist([ua[i].norm for i in rest_a], [ub[j].norm for j in rest_b],
+            scores = process.cdist([ua[i] for i in rest_a], [ub[j] for j in rest_b],
                                    scorer=fuzz.ratio, score_cutoff=FUZZY, dtype=np.uint8)
             for r, i in enumerate(rest_a):
                 c = int(np.argmax(scores[r]))
