@@ -40,6 +40,8 @@ def carry_check(prev, cur) -> CarryCheck:
     if prev.format_version not in FORMATS_WITH_T3 or cur.format_version not in FORMATS_WITH_T3:
         return CarryCheck(prev, cur, "not-comparable",
                           why=f"格式 {prev.format_version}/{cur.format_version} 无新版表三")
+    if not prev.tables.get("table3") or not cur.tables.get("table3"):
+        return CarryCheck(prev, cur, "not-comparable", why="表三未读出")
     cols = {c: (prev.value("table3", "carried_forward", c), cur.value("table3", "carried_over", c))
             for c in schema.T3_COLUMN_KEYS}
     both = {c: v for c, v in cols.items() if v[0] is not None and v[1] is not None}

@@ -13,7 +13,12 @@ import re
 from typing import NamedTuple
 
 _ENDS = "。！？；;!?"  # a sentence ends after one of these (or at a line break)
-_DROP = re.compile(r"[\W_]+")  # Unicode: keeps CJK, letters and digits
+#: What a normalised unit drops: whitespace and the punctuation and symbol blocks reports use
+#: (ASCII, Latin-1, general punctuation, arrows and shapes, CJK symbols, full-width forms). An
+#: explicit class rather than ``\W``: several times faster over millions of sentences.
+_DROP = re.compile(r"[\s!-/:-@\[-`{-~\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u2190-\u27bf"
+                   r"\u3000-\u303f\ufe30-\ufe4f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40"
+                   r"\uff5b-\uff65]+")
 _DIGITS = re.compile(r"\d+")
 _CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}年")
 _SEP = "\ua66e"  # a letter (kept by the normalisation) that no report prints
@@ -49,7 +54,7 @@ class Units:
 
 
 def normalise(text: str, own_names: tuple[str, ...] = ()) -> str:
-    s = _CN_YEAR.sub("0年", text)
+    s = _CN_YEAR.sub("0年", text) if ("〇" in text or "○" in text or "零" in text) else text
     for n in own_names:
         if n:
             s = s.replace(n, OWN)
