@@ -58,7 +58,7 @@ def test_severity_override_and_disabled_rules():
     rules = {f.rule: f.severity for f in res.findings}
     assert rules["T3-R2"] == "info" and "T3-R1" not in rules
     assert res.rules_disabled == ["T3-R1"] and "T3-R1" not in res.rules_run
-    assert len(res.rules_run) == len(registry.all_rules()) - 1
+    assert len(res.rules_run) == len(registry.report_rules()) - 1
     assert res.config["disabled"] == ["T3-R1"]
 
 

@@ -148,7 +148,7 @@ def test_index_filter_sort_and_safety(out, browser):
     # the link opens the audit page
     rec = next(r for r in manifest(out).values() if r["status"] in ("ok", "findings")
                and r["file"] != HOSTILE_FILE)
-    page.locator(f'a[href="{rec["outputs"]["html"]}"]').click()
+    page.locator(f'#reports a[href="{rec["outputs"]["html"]}"]').click()  # the table row
     page.wait_for_load_state("load")
     assert page.url.endswith(rec["outputs"]["html"])
     page.screenshot(path=str(ARTIFACTS / "audit.png"), full_page=False)

@@ -18,6 +18,7 @@ from ..findings import SEVERITIES, SEVERITY_LABELS, severity_rank
 from ..rules.registry import FAMILY_LABELS, all_rules
 from . import charts
 from .views import View, css, esc, html_table, severity_badge
+from .views import safe_href as _safe_href
 
 # the region's cells (across reports), shown by the same notebook: see ``workbook.region``
 from .region import (applications_chart, copy_network, coverage, cross_findings,  # noqa: E402,F401
@@ -65,17 +66,6 @@ def load_batch(batch_dir) -> Batch:
 
 def _batch(b) -> Batch:
     return b if isinstance(b, Batch) else load_batch(b)
-
-
-def _safe_href(href) -> str | None:
-    """Only relative links into the batch folder (no scheme, no ``..``): the manifest is ours,
-    but an entry name can come from a report file name."""
-    if not href:
-        return None
-    h = str(href)
-    if ":" in h or h.startswith(("/", "\\")) or ".." in Path(h).parts:
-        return None
-    return h
 
 
 def _text(v) -> str:

@@ -4,7 +4,7 @@ Coverage (agency × year), lateness, the evaluators' indicators per agency with 
 the cross-report findings and the copy network. Data come from ``nianbao.crossreport.region``
 over the batch folder's results and ``crossreport.json`` (written by the batch's cross-report
 step); nothing here re-reads a report. Agency names and messages are escaped; links are only
-our own relative paths (``overview._safe_href``).
+our own relative paths (``views.safe_href``).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ..crossreport.batch import CrossBatch
 from ..crossreport.runner import entries_from_folder, load
 from ..findings import SEVERITY_LABELS, severity_rank
 from . import charts, fonts
-from .views import View, esc, html_table, severity_badge
+from .views import View, esc, html_table, safe_href, severity_badge
 
 
 @dataclass
@@ -59,9 +59,7 @@ def _aliases(r: Region):
 
 
 def _link(href, text: str) -> str:
-    from .overview import _safe_href
-
-    h = _safe_href(href)
+    h = safe_href(href)
     return f'<a href="{html.escape(h, quote=True)}">{esc(text)}</a>' if h else esc(text)
 
 

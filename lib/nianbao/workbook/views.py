@@ -61,6 +61,17 @@ def html_table(headers: list[str], rows: list[list[str]], cls: str = "nb-table")
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def safe_href(href) -> str | None:
+    """Only relative links into the batch folder (no scheme, no ``..``): the manifest is ours,
+    but an entry name can come from a report file name."""
+    if not href:
+        return None
+    h = str(href)
+    if ":" in h or h.startswith(("/", "\\")) or ".." in Path(h).parts:
+        return None
+    return h
+
+
 def _fmt(v) -> str:
     if v is None:
         return "—"
