@@ -19,6 +19,8 @@ for texts related at all (an exact match or an LSH near-duplicate), near matches
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,6 +36,20 @@ COMMON_CAP = 100
 #: return most of the batch as "candidates"; partial copies are found by the sentence index.
 NEAR_THRESHOLD = 0.7
 FUZZY = 90  # rapidfuzz ratio for a near match of two sentences
+
+
+@contextlib.contextmanager
+def no_cyclic_gc():
+    """Pause Python's cyclic garbage collector while the index is built: a batch of 100k reports
+    makes millions of small lists and strings, none in a reference cycle, and every full
+    collection would walk all of them again (reference counting still frees everything)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 @dataclass
@@ -69,6 +85,12 @@ class CopyIndex:
     @classmethod
     def build(cls, batch, agency_of: dict[str, str], common_share: float,
               common_min: int) -> "CopyIndex":
+        with no_cyclic_gc():
+            return cls._build(batch, agency_of, common_share, common_min)
+
+    @classmethod
+    def _build(cls, batch, agency_of: dict[str, str], common_share: float,
+               common_min: int) -> "CopyIndex":
         idx = cls()
         ids = [e.id for e in batch.entries if e.has_text]
         for e in batch.entries:

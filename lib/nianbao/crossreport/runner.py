@@ -64,6 +64,13 @@ class CrossResult:
 
 def run(entries: list[Entry], config=None) -> CrossResult:
     """Run every enabled cross-report rule over ``entries``."""
+    from .copyindex import no_cyclic_gc
+
+    with no_cyclic_gc():
+        return _run(entries, config)
+
+
+def _run(entries: list[Entry], config=None) -> CrossResult:
     from ..config import load_config
     from ..engine import Context, RuleError, _stamp
     from ..rules.registry import batch_rules
