@@ -181,13 +181,9 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                                    address), ship=executor == "dask")
         write_atomic(out_dir / MANIFEST, _dumps(manifest(True)))  # the overview reads it
         run_info["crossreport_error"] = run_crossreport(out_dir, cfg)
-        if not overview:
-            overview_error = "not requested"
-        elif not tasks and prev_run.get("overview_error") is None \
-                and set(prev) == set(records) and (out_dir / "overview.html").is_file():
-            overview_error = None  # nothing changed since it was made
-        else:
-            overview_error = run_overview(out_dir, timeout, address)
+        unchanged = not tasks and prev_run.get("overview_error") is None \
+            and set(prev) == set(records)
+        overview_error = _overview_step(out_dir, overview, unchanged, timeout, address)
     finally:
         if zyg:
             stop_zygote(*zyg)
@@ -195,6 +191,17 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
     write_atomic(out_dir / MANIFEST, _dumps(data := manifest(True)))
     write_site(out_dir, overview=overview_error is None)  # from the manifest just written
     return data
+
+
+def _overview_step(out_dir: Path, wanted: bool, unchanged: bool, timeout: int,
+                   address: str | None) -> str | None:
+    """Run the overview notebook unless it is not wanted or nothing changed since it was made;
+    the reason it was not written, or None."""
+    if not wanted:
+        return "not requested"
+    if unchanged and (out_dir / "overview.html").is_file():
+        return None
+    return run_overview(out_dir, timeout, address)
 
 
 def _plan(files: list[Path], prev: dict[str, ReportRecord], run_info: dict, out_dir: Path,
