@@ -16,3 +16,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -r requirements.txt
   echo "$want" > "$stamp"
 fi
+.venv/bin/python -m nianbao.jupyter_env >/dev/null  # the checkout's kernelspec and the server hook (nianbao/jupyter_env.py)

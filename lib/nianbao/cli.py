@@ -1,4 +1,4 @@
-"""Command line: ``python -m nianbao {parse,audit,rules,batch} …``.
+"""Command line: ``python -m nianbao {parse,audit,rules,batch,review,letters,notebook} …``.
 
 Exit statuses (``nianbao.errors``), one meaning each: 0 no error-severity finding; 1 the audit
 found error findings (``audit``) or a report failed (``batch``); 2 the input cannot be read — a
@@ -98,6 +98,36 @@ def cmd_batch(args) -> int:
     return run_batch_cli(args)
 
 
+def cmd_review_import(args) -> int:
+    from .review.excel import import_xlsx
+
+    rep = import_xlsx(args.xlsx, args.batch, args.review)
+    for line in rep.problems:
+        sys.stderr.write(f"nianbao: {line}\n")
+    sys.stdout.write(f"{rep.recorded} decisions recorded, {rep.unchanged} unchanged, "
+                     f"{len(rep.problems)} rows skipped → {rep.path}\n"
+                     "run the batch again to see them on the index and the pages\n")
+    return 1 if rep.problems else 0
+
+
+def cmd_letters(args) -> int:
+    from .review.letters import write_letters
+
+    written = write_letters(args.batch, args.out, args.review)
+    for p in written:
+        sys.stdout.write(f"{p}\n")
+    return 0
+
+
+def cmd_notebook(args) -> int:
+    from .review.notebook import write_notebook
+
+    path, how = write_notebook(args.report, out_dir=args.out, batch=args.batch,
+                               published=args.published, config=args.config)
+    sys.stdout.write(how + "\n")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with a hint when a file name starting with "-" was taken for an option."""
 
@@ -159,7 +189,31 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--no-overview", action="store_true", help="skip the batch overview page")
     sb.add_argument("--no-fork", action="store_true",
                     help="start each kernel from scratch instead of forking a preloaded one")
+    sb.add_argument("--review", help="the review decisions file (default OUT/review.csv)")
     sb.set_defaults(func=cmd_batch)
+
+    sv = sub.add_parser("review", help="review decisions: import a filled-in findings.xlsx")
+    vsub = sv.add_subparsers(dest="review_command", required=True)
+    vi = vsub.add_parser("import", help="record the decision column of findings.xlsx")
+    vi.add_argument("xlsx", help="findings.xlsx of the batch, with decisions filled in")
+    vi.add_argument("--batch", required=True, help="the batch output folder")
+    vi.add_argument("--review", help="the review decisions file (default BATCH/review.csv)")
+    vi.set_defaults(func=cmd_review_import)
+
+    sl = sub.add_parser("letters", help="反馈意见 per agency and the batch summary (Word)")
+    sl.add_argument("batch", help="the batch output folder")
+    sl.add_argument("--out", help="where to write them (default BATCH/letters)")
+    sl.add_argument("--review", help="the review decisions file (default BATCH/review.csv)")
+    sl.set_defaults(func=cmd_letters)
+
+    sn = sub.add_parser("notebook", help="a parameterised audit notebook for one report, "
+                                         "under outputs/, to open in JupyterLab")
+    sn.add_argument("report")
+    sn.add_argument("--out", help="folder (default outputs/notebooks)")
+    sn.add_argument("--batch", help="the batch folder whose review file decisions go to")
+    sn.add_argument("--published", help="publication date, if the input lacks it")
+    sn.add_argument("--config", help="a YAML configuration file")
+    sn.set_defaults(func=cmd_notebook)
     return p
 
 

@@ -109,6 +109,8 @@ def _audit(task: ReportTask, rdir: Path, src: Path, notebook: Path,
     # the notebook's convention: "" for "not given"
     params = {"report_path": str(src), "published": task.published or "",
               "config_path": config_path or "", "result_path": str(final["json"])}
+    if task.review_path:
+        params["review_path"] = task.review_path
     status, error, summary, failure = "ok", None, None, None
     try:
         try:
@@ -144,7 +146,8 @@ def _audit(task: ReportTask, rdir: Path, src: Path, notebook: Path,
         id=task.id, file=task.file, input=task.input, status=status, error=error, failure=failure,
         summary=summary, duration=round(time.monotonic() - t0, 3), sha256=task.sha256,
         config_hash=task.config_hash, tool=task.tool, tool_version=task.tool_version,
-        git_commit=task.git_commit, timeout=task.timeout, parameters=params, outputs=outputs)
+        git_commit=task.git_commit, timeout=task.timeout, parameters=params, outputs=outputs,
+        review=task.review)
 
 
 def _keep_notebook(tmp: Path, final: Path, task: ReportTask, params: dict, status: str,
@@ -163,5 +166,33 @@ def _keep_notebook(tmp: Path, final: Path, task: ReportTask, params: dict, statu
         "parameters": params, "status": status, "errors": [error] if error else []}
     nb.metadata.setdefault("papermill", {})["output_path"] = str(final)
     nb.metadata["papermill"]["parameters"] = params
+    from ..jupyter_env import kernel_name, spec
+
+    # opened in the Lab it starts this checkout's kernel (not the batch's own kernelspec, which
+    # the Lab does not list); signed: trusted where it was made, so its styles stay
+    nb.metadata["kernelspec"] = {"name": kernel_name(), "language": "python",
+                                 "display_name": spec()["display_name"]}
+    sign(nb)
     write_atomic(final, nbformat.writes(nb))
     return nb
+
+
+def sign(nb) -> None:
+    """Sign a notebook with this user's notary key (the batch produced its outputs, so they are
+    as trusted as if the auditor had run it). Never fails a report: an unusable key store only
+    leaves the notebook untrusted."""
+    from nbformat.sign import NotebookNotary
+
+    try:
+        NotebookNotary().sign(nb)
+    except Exception:  # noqa: BLE001  (e.g. a read-only data dir: untrusted, still correct)
+        pass
+
+
+def sign_file(path: Path) -> None:
+    """Sign the notebook at ``path`` in place."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    sign(nb)
+    write_atomic(Path(path), nbformat.writes(nb))

@@ -3,11 +3,9 @@
 The notebooks must execute in THIS interpreter (the one with nianbao installed). The stock
 ``python3`` kernelspec does not guarantee that: it starts whatever ``python`` the kernelspec
 search finds first, and a user-level ``python3`` spec (``~/.local/share/jupyter``) shadows the
-venv's. So ``kernel_name()`` writes a kernelspec whose argv names ``sys.executable`` explicitly,
-under a name derived from that path, in the user's Jupyter data dir (no root needed; JupyterLab
-lists it); if that dir is not writable it uses a temp dir and puts it on ``JUPYTER_PATH`` for
-this process and its children. Specs are written with ``os.replace`` so parallel workers can race
-safely.
+venv's. So ``kernel_name()`` is the checkout's kernelspec, whose argv names ``sys.executable``
+explicitly, written into the environment by ``nianbao.jupyter_env`` (JupyterLab lists it, named
+after the checkout). Specs are written with ``os.replace`` so parallel workers can race safely.
 
 ``execute_notebook`` (the tests, the batch, the overview) runs a notebook through jupyter_client's
 documented extension points: two kernelspecs of its own, kept apart from the ones JupyterLab
@@ -85,20 +83,11 @@ def _interpreter_tag() -> str:
 
 
 def kernel_name() -> str:
-    """Ensure a kernelspec that runs ``sys.executable`` exists (the one JupyterLab lists);
-    return its name."""
-    from jupyter_core.paths import jupyter_data_dir
+    """The kernelspec JupyterLab lists for this checkout (``nianbao.jupyter_env``: written into
+    the environment, named after the checkout); return its name."""
+    from ..jupyter_env import kernel_name as checkout_kernel
 
-    name = f"nianbao-{_interpreter_tag()}"
-    try:
-        _write_spec(Path(jupyter_data_dir()) / "kernels", name, _spec())
-    except OSError:
-        base = Path(tempfile.gettempdir()) / f"nianbao-jupyter-{os.getuid()}"
-        _write_spec(base / "kernels", name, _spec())
-        paths = os.environ.get("JUPYTER_PATH", "")
-        if str(base) not in paths.split(os.pathsep):
-            os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(base), paths) if p)
-    return name
+    return checkout_kernel()
 
 
 @functools.lru_cache(maxsize=None)

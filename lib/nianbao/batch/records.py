@@ -37,6 +37,8 @@ class ReportTask:
     published: str | None = None
     git_commit: str | None = None
     fork: bool = False
+    review_path: str | None = None  # the review decisions (nianbao.review), for the page
+    review: str | None = None  # digest of this report's decisions when the task was planned
     payload: dict[str, bytes] | None = None
 
     @property
@@ -95,6 +97,7 @@ class ReportRecord:
     parameters: dict = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     skipped: bool = False
+    review: str | None = None  # digest of the review decisions the page shows
     files: dict[str, bytes] = field(default_factory=dict, repr=False)
     extra: dict = field(default_factory=dict, repr=False)
 

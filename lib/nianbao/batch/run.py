@@ -111,6 +111,9 @@ def run_overview(out_dir: Path, timeout: int, zygote_address: str | None = None)
             use_zygote(zygote_address)
         execute_notebook(BATCH_NOTEBOOK, tmp, {name: str(out_dir)} if name else {},
                          cwd=out_dir, timeout=timeout, fork=zygote_address is not None)
+        from .execute import sign_file
+
+        sign_file(tmp)  # trusted where it was made, like the reports' notebooks
         os.replace(tmp, final)
         export_html(final, out_dir / "overview.html", title="批量审计概览",
                     back_link="index.html")
@@ -138,8 +141,12 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
               limit: int | None = None, config: str | None = None, executor: str = "local",
               scheduler: str | None = None, timeout: int = 600, force: bool = False,
               progress: bool = True, notebook: str | Path | None = None,
-              overview: bool = True, fork_kernels: bool = True) -> dict:
-    """Audit every report in ``input_dir`` into ``out_dir``; returns the manifest (a dict)."""
+              overview: bool = True, fork_kernels: bool = True,
+              review_path: str | Path | None = None) -> dict:
+    """Audit every report in ``input_dir`` into ``out_dir``; returns the manifest (a dict).
+
+    ``review_path``: the review decisions (default ``out_dir/review.csv``, ``nianbao.review``);
+    a report whose decisions changed since its page was made is run again."""
     from ..config import load_config
     from ..notebooks import AUDIT_NOTEBOOK
 
@@ -157,7 +164,8 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "config_path": str(Path(config).resolve()) if config else None,
                 "config": cfg, "config_hash": canonical_hash(cfg), "input_dir": str(input_dir),
                 "executor": executor, "jobs": jobs, "timeout": timeout,
-                "fork_kernels": fork_kernels}
+                "fork_kernels": fork_kernels,
+                "review_path": str(Path(review_path).resolve()) if review_path else None}
     tool = canonical_hash([__version__, run_info["notebook_sha256"]])
     prev, prev_run = _load_manifest(out_dir)
     records, tasks = _plan(files, prev, run_info, out_dir, notebook, tool, force)
@@ -210,6 +218,9 @@ def _plan(files: list[Path], prev: dict[str, ReportRecord], run_info: dict, out_
     """(records kept from the previous run, tasks to run): a report is rerun unless it is up to
     date; reports of earlier runs left out of this one (--only, --limit) stay listed while their
     input is still there — the index describes the whole output folder."""
+    from ..review.batch import review_digests
+
+    review_file, digest = review_digests(out_dir, run_info.get("review_path"))
     records: dict[str, ReportRecord] = {}
     tasks: list[ReportTask] = []
     for path, rid in assign_ids(files).items():
@@ -218,8 +229,10 @@ def _plan(files: list[Path], prev: dict[str, ReportRecord], run_info: dict, out_
                           timeout=run_info["timeout"], sha256=sha256_file(path),
                           config_hash=run_info["config_hash"], tool=tool,
                           tool_version=run_info["tool_version"],
-                          git_commit=run_info["git_commit"], fork=run_info["fork_kernels"])
-        if not force and _up_to_date(prev.get(rid), task, out_dir):
+                          git_commit=run_info["git_commit"], fork=run_info["fork_kernels"],
+                          review_path=str(review_file), review=digest(prev.get(rid)))
+        if not force and _up_to_date(prev.get(rid), task, out_dir) \
+                and prev[rid].review == task.review:
             records[rid] = dataclasses.replace(prev[rid], skipped=True)
         else:
             tasks.append(task)
@@ -319,7 +332,8 @@ def run_batch_cli(args) -> int:
                      timeout=args.timeout, force=args.force, progress=not args.no_progress,
                      notebook=getattr(args, "notebook", None),
                      overview=not getattr(args, "no_overview", False),
-                     fork_kernels=not getattr(args, "no_fork", False))
+                     fork_kernels=not getattr(args, "no_fork", False),
+                     review_path=getattr(args, "review", None))
     out_dir = Path(args.out).resolve()
     sys.stdout.write(summary_text(data, out_dir) + "\n")
     return 1 if any(r["status"] in FAILED_STATUSES for r in data["reports"]) else 0

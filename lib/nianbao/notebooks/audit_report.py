@@ -16,8 +16,9 @@
 # %% [markdown] tags=["notebook-only"]
 # 本工作簿对一份政府信息公开工作年度报告做自动审核：读取、解析、逐条规则检查，并给出每条发现的原文依据。
 # 参数在下一个单元格（`report_path` 报告文件，`published` 发布日期 YYYY-MM-DD，`config_path` 配置文件，
-# `result_path` 结果 JSON 的写入位置，`previous_path` 同一机关上一年度的报告或其结果 JSON，用于“与上年比较”），
-# 可直接修改后“全部运行”，也可由 papermill 注入。
+# `result_path` 结果 JSON 的写入位置，`previous_path` 同一机关上一年度的报告或其结果 JSON，用于“与上年比较”，
+# `review_path` 审核记录文件），可直接修改后“全部运行”，也可由 papermill 注入。
+# 报告路径可相对于仓库根目录或 notebooks 文件夹；日期可写作 2024-01-20、2024-1-20、2024/1/20 或 2024年1月20日。
 
 # %% tags=["parameters"]
 report_path = "../data/samples/lanxi-market-2023.txt"
@@ -25,6 +26,7 @@ published = ""
 config_path = ""
 result_path = ""
 previous_path = ""
+review_path = ""
 
 # %%
 from nianbao import workbook as nb
@@ -46,6 +48,15 @@ nb.summary(result)
 
 # %%
 nb.findings_table(result)
+
+# %% [markdown]
+# ## 审核结论
+# 每条发现的审核状态（新出现、待审、已确认、待询问、已接受、非问题）及已解决的问题（已确认、但本次不再出现）。
+# 记录结论：新建单元格，每条一行，例如 `nb.decide(result, 3, "dismissed", reason="……", reviewer="……")`
+# （`confirmed` 确认、`dismissed` 不是问题、`accepted` 接受并说明理由、`ask` 询问机关）；也可在 findings.xlsx 的 decision 列填写后导入。
+
+# %%
+nb.review(result, review_path)
 
 # %% [markdown]
 # ## 逐条举证

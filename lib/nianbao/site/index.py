@@ -25,9 +25,15 @@ def _short_reason(entry: ReportEntry) -> str:
     return reason[len(inp) + 2:] if inp and reason.startswith(inp + ": ") else reason
 
 
-def index_html(batch: BatchFolder, overview: bool) -> str:
-    """The index page of ``batch`` (``overview``: whether overview.html was written)."""
+def index_html(batch: BatchFolder, overview: bool, reviews: dict | None = None) -> str:
+    """The index page of ``batch`` (``overview``: whether overview.html was written;
+    ``reviews``: report id → ``nianbao.review.ReportReview``, the review states' columns)."""
+    from ..review import STATE_LABELS, STATES
+
+    reviews = reviews or {}
     entries = batch.reports
+    rcounts = {rid: rv.counts() for rid, rv in reviews.items()}
+    shown_states = [s for s in STATES if any(c[s] for c in rcounts.values())]
     fams = {e.id: e.family_counts() for e in entries}
     sevs = {e.id: e.severity_counts() for e in entries}
     shown_fams = [f for f in FAMILY_NAMES if any(fams[e.id].get(f) for e in entries)]
@@ -35,6 +41,7 @@ def index_html(batch: BatchFolder, overview: bool) -> str:
     headers = [("机关", "text"), ("年度", "num"), ("格式", "text"), ("状态", "text")]
     headers += [(SEVERITY_LABELS[s], "num") for s in SEVERITIES]
     headers += [(FAMILY_NAMES[f], "num") for f in shown_fams]
+    headers += [(f"审核·{STATE_LABELS[s]}", "num") for s in shown_states]
     if reasons:
         headers.append(("说明", "text"))
     rows = []
@@ -42,6 +49,8 @@ def index_html(batch: BatchFolder, overview: bool) -> str:
         audited = e.status not in ("failed", "timeout")
         counts = [(sevs[e.id][s] if audited else None, s[0]) for s in SEVERITIES]
         counts += [(fams[e.id].get(f, 0) if audited else None, "") for f in shown_fams]
+        counts += [(rcounts[e.id][s] if e.id in rcounts else None, f"rv rv-{s}")
+                   for s in shown_states]
         rows.append({"name": e.agency or Path(e.file).stem, "file": e.file, "html": e.html,
                      "year": e.year, "format": e.format, "status": e.status,
                      "severity": sevs[e.id], "counts": counts, "reason": _short_reason(e)})
@@ -54,6 +63,8 @@ def index_html(batch: BatchFolder, overview: bool) -> str:
         status_labels=STATUS_LABELS, severities=SEVERITIES, severity_labels=SEVERITY_LABELS,
         status_counts={s: sum(1 for e in entries if e.status == s) for s in STATUSES},
         severity_totals={s: sum(sevs[e.id][s] for e in entries) for s in SEVERITIES},
+        review_states=shown_states, review_labels=STATE_LABELS,
+        review_totals={s: sum(c[s] for c in rcounts.values()) for s in shown_states},
         when=time.strftime("%Y-%m-%d %H:%M", time.localtime(batch.finished or time.time())),
         tool_version=str(run.get("tool_version", "")), commit=(run.get("git_commit") or "")[:10])
 
@@ -84,7 +95,13 @@ def _cross_rows(batch: BatchFolder) -> list[dict]:
 
 
 def write_site(out_dir: Path, overview: bool) -> None:
-    """index.html, findings.csv and findings.xlsx for the whole batch folder ``out_dir``."""
+    """index.html, findings.csv and findings.xlsx for the whole batch folder ``out_dir``, with
+    the review decisions of its review file applied (``nianbao.review``)."""
+    from ..review import ReviewStore, review_batch, review_path_for
+
     batch = read_batch(out_dir)
-    write_findings(out_dir, batch)
-    write_atomic(Path(out_dir) / "index.html", index_html(batch, overview))
+    store = ReviewStore.load(review_path_for(out_dir, batch.run.get("review_path")))
+    reviews = review_batch(batch, store)
+    write_findings(out_dir, batch, reviews)
+    write_atomic(Path(out_dir) / "index.html",
+                 index_html(batch, overview, reviews if store.decisions else None))
