@@ -13,6 +13,7 @@ import datetime as _dt
 import hashlib
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,16 +94,27 @@ class RuleContext:
                                                self.option("government_suffixes")})
 
 
-def parse_date(value, what: str = "--published") -> _dt.date | None:
-    """A date from a ``date`` or a ``YYYY-MM-DD`` string; anything else is an ``InputError``."""
+_DATE = re.compile(r"\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*")
+
+
+def parse_date(value, what: str = "published") -> _dt.date | None:
+    """A date from a ``date`` or a string in the forms people type: ``2024-01-20``,
+    ``2024-1-20``, ``2024/1/20``, ``2024.1.20``, ``2024年1月20日``; an empty string is no date.
+    Anything else is an ``InputError`` naming ``what`` (the parameter, in the caller's words)."""
     if isinstance(value, _dt.datetime):
         return value.date()
     if value is None or isinstance(value, _dt.date):
         return value
+    text = str(value)
+    if not text.strip():
+        return None
+    m = _DATE.fullmatch(text)
     try:
-        return _dt.date.fromisoformat(str(value).strip())
+        if m:
+            return _dt.date(*(int(g) for g in m.groups()))
     except ValueError:
-        raise InputError(what, f"not a date YYYY-MM-DD: {value!r}") from None
+        pass
+    raise InputError(what, f"not a date (e.g. 2024-01-20, 2024/1/20 or 2024年1月20日): {value!r}")
 
 
 def _sort_key(f: Finding):

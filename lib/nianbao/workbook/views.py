@@ -84,16 +84,18 @@ def _fmt(v) -> str:
 def load(report_path: str, published: str = "", config_path: str = ""):
     """Audit ``report_path`` (the notebook parameters as given: empty strings mean "none").
 
-    A relative path is taken from the working directory (JupyterLab runs the kernel in the
-    notebook's folder), else from the notebooks folder, where the default sample path points.
+    A relative path is taken from where the auditor may be: the working directory (JupyterLab
+    runs the kernel in the notebook's folder), the notebooks folder (where the default sample
+    path points) or the repository root (where the auditor's shell is).
     """
     from ..engine import audit
 
     if not str(report_path or "").strip():
         raise InputError("report_path", "no report given")
     path = Path(report_path).expanduser()
-    if not path.is_absolute() and not path.exists() and (REPO_NOTEBOOKS / path).exists():
-        path = REPO_NOTEBOOKS / path
+    if not path.is_absolute() and not path.exists():
+        path = next((base / path for base in (REPO_NOTEBOOKS, REPO_NOTEBOOKS.parent)
+                     if (base / path).exists()), path)
     if not path.exists():
         raise InputError(path, "no such file")
     return audit(path, published=published or None, config=config_path or None)
