@@ -250,10 +250,14 @@ def narr_overall5(report, ctx):
         missing += [name for name, rx in GOVERNMENT_ASPECTS if not re.search(rx, body)]
     if not missing:
         return []
+    # expected and actual over the same list: what this report must cover (a government's adds
+    # its own aspects), so that a missing government aspect shows as a difference
+    required = [a for a, _ in ASPECTS] + ([a for a, _ in GOVERNMENT_ASPECTS]
+                                          if _is_government(report, ctx) else [])
     return [Finding(severity="warning", message="总体情况未分述：" + "、".join(missing),
                     location={"section": 1, "line": sec.line, "span": sec.span},
-                    expected=[a for a, _ in ASPECTS],
-                    actual=[a for a, _ in ASPECTS if a not in missing], quote=sec.heading,
+                    expected=required,
+                    actual=[a for a in required if a not in missing], quote=sec.heading,
                     details={"missing": missing})]
 
 
