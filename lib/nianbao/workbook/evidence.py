@@ -136,6 +136,27 @@ def _plain(v) -> str:
     return "" if v is None else str(v)
 
 
+def _prose(text: str, lo: int, hi: int, tables, shown: set, marks) -> str | None:
+    """The text ``[lo, hi)`` of one line, marked, with the parts that belong to a table left out
+    (the table is rendered above; its flattened text would only be noise) and a note in their
+    place, once per table (None for a line that is all table, after the note). A crawler's body is one line holding prose and tables: only the
+    tables' own extent is left out, the prose around them stays with its highlights."""
+    out, pos = [], lo
+    inside = sorted(t for t in tables if t[0] < hi and t[1] > lo)
+    for a, b, line, end_line, label in inside:
+        a, b = max(a, lo), min(b, hi)
+        if a > pos:
+            out.append(marked(text[pos:a], pos, marks))
+        if label not in shown:
+            shown.add(label)
+            out.append(f'<span class="nb-note">〔{esc(label)}，原文第{line}–{end_line}行，'
+                       f"见上方统计表〕</span>")
+        pos = max(pos, b)
+    if pos < hi:
+        out.append(marked(text[pos:hi], pos, marks))
+    return "".join(out) if out or not inside else None
+
+
 def sections(result) -> View:
     """The six parts as printed, with the spans that findings rest on highlighted."""
     rep = result.report
@@ -145,10 +166,18 @@ def sections(result) -> View:
         if span:
             marks.append((span[0], span[1], f"{i}. {f.rule}：{f.message}",
                           f"nb-hit nb-hit-{f.severity}"))
-    tables = [(t.line, t.end_line or t.line, schema.TABLE_SHORT[t.name])
-              for t in (rep.table2, rep.table3, rep.table4) if t.found and t.line]
     starts = line_starts(rep.text)
     lines = rep.text.split("\n")
+    tables = []  # (start, end) in the text, label: what to leave out of the prose
+    for t in (rep.table2, rep.table3, rep.table4):
+        if not (t.found and t.line):
+            continue
+        if t.span:
+            a, b = t.span
+        else:  # no extent recorded: the table's lines
+            end = min(t.end_line or t.line, len(lines))
+            a, b = starts[t.line - 1], starts[end - 1] + len(lines[end - 1])
+        tables.append((a, b, t.line, t.end_line or t.line, schema.TABLE_SHORT[t.name]))
     parts = []
     for s in rep.sections:
         b0, b1 = s.body_span
@@ -159,14 +188,9 @@ def sections(result) -> View:
             lo, hi = max(starts[n - 1], b0), min(starts[n - 1] + len(lines[n - 1]), b1)
             if n == first and lo >= hi:
                 continue  # the body starts after the heading's line
-            tab = next((t for t in tables if t[0] <= n <= t[1]), None)
-            if tab:  # the table is rendered above; its flattened text would only be noise
-                if tab not in shown:
-                    shown.add(tab)
-                    out.append(f'<span class="nb-note">〔{esc(tab[2])}，原文第{tab[0]}–{tab[1]}行，'
-                               f"见上方统计表〕</span>")
-                continue
-            out.append(marked(rep.text[lo:hi], lo, marks) if lo < hi else "")
+            piece = _prose(rep.text, lo, hi, tables, shown, marks)
+            if piece is not None:
+                out.append(piece)
         body = "\n".join(out).strip("\n")
         h0, h1 = s.span
         head = marked(rep.text[h0:h1], h0, marks) if 0 <= h0 < h1 else esc(s.heading)
