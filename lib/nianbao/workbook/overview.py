@@ -68,6 +68,15 @@ def _batch(b) -> Batch:
     return b if isinstance(b, Batch) else load_batch(b)
 
 
+def _href_from_here(folder: Path, href: str) -> str:
+    """A link into the batch folder, relative to where the kernel runs: the batch folder when the
+    batch exports overview.html beside the pages, ``notebooks/`` when the auditor runs the
+    overview in JupyterLab (which resolves relative links from the notebook's folder)."""
+    import os
+
+    return Path(os.path.relpath(Path(folder).resolve() / href, Path.cwd())).as_posix()
+
+
 def _text(v) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
@@ -154,6 +163,7 @@ def reports_table(b) -> View:
     rows = []
     for r in b.reports.itertuples():
         href = _safe_href(r.html)
+        href = href and _href_from_here(b.folder, href)
         name = (f'<a href="{html.escape(href, quote=True)}">{esc(r.name)}</a>' if href
                 else esc(r.name))
         counts = ["" if pd.isna(getattr(r, s)) else str(getattr(r, s)) for s in SEVERITIES]
