@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command two of the README (and what CI runs): set up, then run the whole test suite.
-# The browser tests need Debian's chromium, the .doc/.wps tests LibreOffice; as root they are
-# installed here, otherwise those tests skip with the reason.
+# The browser tests need Debian's chromium, the .doc/.wps and feedback-letter tests LibreOffice;
+# as root they are installed here, otherwise those tests skip with the reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,7 +11,7 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 if ! command -v soffice >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "installing Debian's LibreOffice (writer, no GUI) to convert .doc/.wps…"
+  echo "installing Debian's LibreOffice (writer, no GUI) to convert .doc/.wps and the letters…"
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null
 fi

@@ -87,8 +87,13 @@ def describe(d: Decision, f: dict, result: dict) -> Decision:
     fmt = (result.get("report") or {}).get("format_version")
     d.rule, d.severity = str(f.get("rule") or ""), str(f.get("severity") or "")
     d.location = location_text(f.get("location") or {}, fmt)
-    d.message, d.quote = str(f.get("message") or ""), str(f.get("quote") or "")[:200]
+    d.message, d.quote = _one_line(f.get("message")), _one_line(f.get("quote"))[:200]
     return d
+
+
+def _one_line(text) -> str:
+    """One line per decision in the file, whatever the quote spans."""
+    return " ".join(str(text or "").split())
 
 
 def record(store: ReviewStore, result: dict, decisions: dict[int, tuple[str, str, str]],

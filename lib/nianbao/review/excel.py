@@ -6,7 +6,9 @@ findings.xlsx (``nianbao.site.findings_table``) has, per finding, its ``report_k
 ``reviewer``. Import reads the rows whose decision differs from what the review file holds and
 records them against the batch's latest results, so a finding is described from the audit, not
 from a cell someone may have edited. Rows that name a finding the batch no longer has are
-reported and skipped (the spreadsheet is older than the last run).
+reported and skipped (the spreadsheet is older than the last run). A blank decision cell is no
+opinion, and a cell still holding the state the sheet was written with does not undo a decision
+made since (in the notebook or another sheet): only what the auditor typed is recorded.
 """
 from __future__ import annotations
 
@@ -65,6 +67,8 @@ def import_xlsx(xlsx, batch_dir, review_path=None) -> ImportReport:
         key, fp = str(row.get("report_key") or "").strip(), str(row.get("fingerprint") or "").strip()
         if not key or not fp or row.get("review") == "resolved":
             continue
+        if row.get("decision") is None or not str(row.get("decision")).strip():
+            continue  # left blank: no opinion (never undoes a decision made elsewhere)
         try:
             status = decision_status(row.get("decision"))
         except ValueError as e:
@@ -76,8 +80,11 @@ def import_xlsx(xlsx, batch_dir, review_path=None) -> ImportReport:
         if old and (old.status, old.reason, old.reviewer) == (status, reason, reviewer):
             rep.unchanged += 1
             continue
-        if status == "open" and not old:
-            continue  # left blank: nothing decided
+        if status == row.get("review") and old and old.status != status:
+            # the sheet still shows what it was written with, and the decision has been
+            # changed since (in the notebook, or another sheet): the newer one stands
+            rep.unchanged += 1
+            continue
         result = results.get(key)
         fps = fingerprints(result) if result else []
         if fp not in fps:

@@ -87,6 +87,8 @@ def _order(item) -> tuple:
 def _value(v) -> str:
     if v is None:
         return "—"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
     if isinstance(v, (list, tuple)):
         return "、".join(str(x) for x in v) or "—"
     if isinstance(v, dict):

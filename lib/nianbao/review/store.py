@@ -94,8 +94,8 @@ class ReviewStore:
                 status = decision_status(row.get("status"))
             except ValueError as e:
                 raise InputError(path, f"line {n}: {e}") from None
-            d = Decision(**{k: (row.get(k) or "").strip() for k in COLUMNS if k != "status"},
-                         status=status)
+            d = Decision(**{k: " ".join((row.get(k) or "").split())
+                            for k in COLUMNS if k != "status"}, status=status)
             if d.report and d.fingerprint:
                 out[(d.report, d.fingerprint)] = d
         return cls(path, out)
@@ -107,6 +107,7 @@ class ReviewStore:
         return any(r == key for r, _ in self.decisions)
 
     def put(self, d: Decision, overwrite: bool = True) -> None:
+        d.reason, d.reviewer = " ".join(d.reason.split()), " ".join(d.reviewer.split())
         k = (d.report, d.fingerprint)
         if overwrite or k not in self.decisions:
             self.decisions[k] = d
