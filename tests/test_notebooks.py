@@ -18,7 +18,7 @@ from nianbao.site.export import export_html, external_resources
 
 NOTEBOOKS = [AUDIT_NOTEBOOK, BATCH_NOTEBOOK]
 PARAMETERS = {AUDIT_NOTEBOOK: {"report_path", "published", "config_path", "result_path",
-                               "previous_path"},
+                               "previous_path", "review_path"},
               BATCH_NOTEBOOK: {"batch_dir"}}
 MODULE_ALIAS = {AUDIT_NOTEBOOK: "nb", BATCH_NOTEBOOK: "ov"}
 
@@ -147,8 +147,9 @@ def test_overview_notebook_runs_on_a_batch_folder(audit_run, tmp_path):
     manifest = {"reports": [{"id": "r1", "file": SAMPLE.name, "status": "findings",
                              "outputs": {"json": "r1/result.json", "html": "r1/audit.html"}}]}
     (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    # run in the batch folder, as the batch does: the links are relative to where it runs
     executed = execute_notebook(BATCH_NOTEBOOK, tmp_path / "overview.ipynb",
-                                {"batch_dir": str(tmp_path)}, timeout=300)
+                                {"batch_dir": str(tmp_path)}, cwd=tmp_path, timeout=300)
     page = export_html(executed, tmp_path / "overview.html").read_text(encoding="utf-8")
     doc = lhtml.fromstring(page)
     assert external_resources(page) == []

@@ -217,7 +217,8 @@ def test_load_batch_aggregates_results(tmp_path):
     assert "table3" in fams
 
 
-def test_batch_overview_is_escaped_and_links_safely(tmp_path):
+def test_batch_overview_is_escaped_and_links_safely(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # links are relative to where the kernel runs: here the batch's
     page = overview.batch_overview(_batch(tmp_path))._repr_html_()
     assert external_resources(page) == []
     doc = lhtml.fromstring(f"<div>{page}</div>")

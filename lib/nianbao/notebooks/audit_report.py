@@ -50,10 +50,12 @@ nb.summary(result)
 nb.findings_table(result)
 
 # %% [markdown]
-# ## 审核结论
-# 每条发现的审核状态（新出现、待审、已确认、待询问、已接受、非问题）及已解决的问题（已确认、但本次不再出现）。
-# 记录结论：新建单元格，每条一行，例如 `nb.decide(result, 3, "dismissed", reason="……", reviewer="……")`
-# （`confirmed` 确认、`dismissed` 不是问题、`accepted` 接受并说明理由、`ask` 询问机关）；也可在 findings.xlsx 的 decision 列填写后导入。
+# ## 复核状态
+# 每条发现的复核状态（新出现、待审、已确认、待询问、已接受、非问题）及已解决的问题（已确认、但本次不再出现）。
+
+# %% [markdown] tags=["notebook-only"]
+# 记录复核结论：在本单元格下新建单元格，每条一个，例如 `nb.decide(result, 3, "dismissed", reason="……", reviewer="……")`
+# （`confirmed` 确认、`dismissed` 不是问题、`accepted` 接受并说明理由、`ask` 询问机关）；也可在 findings.xlsx 的 decision 列填写后用 `nianbao review import` 导入。重新运行批量审核后，索引页与审核页显示结论。
 
 # %%
 nb.review(result, review_path)

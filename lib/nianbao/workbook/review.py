@@ -46,7 +46,8 @@ def review(result, review_path: str = "") -> View:
     for d in rv.resolved:
         rows.append(["", state_badge("resolved"), severity_badge(d.severity),
                      f"<code>{esc(d.rule)}</code>", esc(d.message),
-                     esc(f"原结论：{DECISION_LABELS[d.status]}，{d.reviewer} {d.date}".strip("，"))])
+                     esc(f"原结论：{DECISION_LABELS[d.status]}（"
+                         + "，".join(x for x in (d.reviewer, d.date) if x) + "）")])
     counts = rv.counts()
     line = "　".join(f"{state_badge(s)} <b>{n}</b>" for s, n in counts.items() if n)
     head = (f'<p class="nb-review-counts">{line or "无发现"}</p>'
