@@ -124,9 +124,10 @@ def open_in_lab(browser, lab, rel: str):
 
 
 def command(page, name: str) -> None:
-    """Run a JupyterLab command (what the menu item of that name does)."""
+    """Run a JupyterLab command (what the menu item of that name does); not awaited, as a
+    command that opens a dialog would only return once someone answers it."""
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands")
-    page.evaluate("name => window.jupyterapp.commands.execute(name)", name)
+    page.evaluate("name => { window.jupyterapp.commands.execute(name); }", name)
 
 
 def run_all(page) -> None:
@@ -239,6 +240,7 @@ def test_the_auditors_loop_in_jupyterlab(lab, browser):
         deadline = time.monotonic() + STEP / 1000
         while template.stat().st_mtime_ns == before and time.monotonic() < deadline:
             time.sleep(0.5)
+        page.screenshot(path=str(ARTIFACTS / "lab-template-saved.png"))
         assert template.stat().st_mtime_ns != before, "the Lab did not save the template"
         saved = json.loads(template.read_text(encoding="utf-8"))
         code = [c for c in saved["cells"] if c["cell_type"] == "code"]

@@ -186,7 +186,8 @@ def test_pre_save_hook_strips_templates_only(tmp_path):
     from nianbao.jupyter_env import strip_template_outputs
 
     def model():
-        return {"type": "notebook", "content": {"cells": [
+        return {"type": "notebook", "content": {"metadata": {"language_info": {"name": "python"}},
+                                                "cells": [
             {"cell_type": "code", "source": "1", "execution_count": 3, "metadata": {},
              "outputs": [{"output_type": "stream", "name": "stdout", "text": "x"}]}]}}
 
@@ -197,6 +198,7 @@ def test_pre_save_hook_strips_templates_only(tmp_path):
     strip_template_outputs(m, "notebooks/audit_report.ipynb", contents_manager=CM())
     cell = m["content"]["cells"][0]
     assert cell["outputs"] == [] and cell["execution_count"] is None and cell["source"] == "1"
+    assert m["content"]["metadata"] == {}
     m = model()
     strip_template_outputs(m, "outputs/notebooks/x.ipynb", contents_manager=CM())
     assert m["content"]["cells"][0]["outputs"]  # a working copy keeps its outputs

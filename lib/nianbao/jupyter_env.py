@@ -125,7 +125,9 @@ def is_template(path) -> bool:
 
 
 def strip_outputs(nb: dict) -> dict:
-    """A notebook (JSON form) without outputs and execution counts."""
+    """A notebook (JSON form) without outputs, execution counts and the kernel's
+    ``language_info`` (which a run adds): as committed."""
+    (nb.get("metadata") or {}).pop("language_info", None)
     for cell in nb.get("cells") or []:
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
