@@ -128,6 +128,32 @@ def cmd_notebook(args) -> int:
     return 0
 
 
+def _add_review_commands(sub) -> None:
+    """The auditor's loop after the audit: ``review import``, ``letters``, ``notebook``."""
+    sv = sub.add_parser("review", help="review decisions: import a filled-in findings.xlsx")
+    vsub = sv.add_subparsers(dest="review_command", required=True)
+    vi = vsub.add_parser("import", help="record the decision column of findings.xlsx")
+    vi.add_argument("xlsx", help="findings.xlsx of the batch, with decisions filled in")
+    vi.add_argument("--batch", required=True, help="the batch output folder")
+    vi.add_argument("--review", help="the review decisions file (default BATCH/review.csv)")
+    vi.set_defaults(func=cmd_review_import)
+
+    sl = sub.add_parser("letters", help="反馈意见 per agency and the batch summary (Word)")
+    sl.add_argument("batch", help="the batch output folder")
+    sl.add_argument("--out", help="where to write them (default BATCH/letters)")
+    sl.add_argument("--review", help="the review decisions file (default BATCH/review.csv)")
+    sl.set_defaults(func=cmd_letters)
+
+    sn = sub.add_parser("notebook", help="a parameterised audit notebook for one report, "
+                                         "under outputs/, to open in JupyterLab")
+    sn.add_argument("report")
+    sn.add_argument("--out", help="folder (default outputs/notebooks)")
+    sn.add_argument("--batch", help="the batch folder whose review file decisions go to")
+    sn.add_argument("--published", help="publication date, if the input lacks it")
+    sn.add_argument("--config", help="a YAML configuration file")
+    sn.set_defaults(func=cmd_notebook)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with a hint when a file name starting with "-" was taken for an option."""
 
@@ -192,28 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--review", help="the review decisions file (default OUT/review.csv)")
     sb.set_defaults(func=cmd_batch)
 
-    sv = sub.add_parser("review", help="review decisions: import a filled-in findings.xlsx")
-    vsub = sv.add_subparsers(dest="review_command", required=True)
-    vi = vsub.add_parser("import", help="record the decision column of findings.xlsx")
-    vi.add_argument("xlsx", help="findings.xlsx of the batch, with decisions filled in")
-    vi.add_argument("--batch", required=True, help="the batch output folder")
-    vi.add_argument("--review", help="the review decisions file (default BATCH/review.csv)")
-    vi.set_defaults(func=cmd_review_import)
-
-    sl = sub.add_parser("letters", help="反馈意见 per agency and the batch summary (Word)")
-    sl.add_argument("batch", help="the batch output folder")
-    sl.add_argument("--out", help="where to write them (default BATCH/letters)")
-    sl.add_argument("--review", help="the review decisions file (default BATCH/review.csv)")
-    sl.set_defaults(func=cmd_letters)
-
-    sn = sub.add_parser("notebook", help="a parameterised audit notebook for one report, "
-                                         "under outputs/, to open in JupyterLab")
-    sn.add_argument("report")
-    sn.add_argument("--out", help="folder (default outputs/notebooks)")
-    sn.add_argument("--batch", help="the batch folder whose review file decisions go to")
-    sn.add_argument("--published", help="publication date, if the input lacks it")
-    sn.add_argument("--config", help="a YAML configuration file")
-    sn.set_defaults(func=cmd_notebook)
+    _add_review_commands(sub)
     return p
 
 
