@@ -114,13 +114,28 @@ def browser(tmp_path_factory):
 def open_in_lab(browser, lab, rel: str):
     base, token = lab
     page = browser.new_page()
-    page.goto(f"{base}/lab/tree/{rel}?token={token}")
+    page.goto(f"{base}/lab/tree/{rel}?reset&token={token}")  # reset: no tabs restored
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
-    # the kernel is up when the status bar stops saying so
-    page.wait_for_function("() => { const s = document.querySelector('.jp-StatusBar-TextItem');"
-                           " return !document.body.textContent.includes('| Initializing')"
-                           " && !document.body.textContent.includes('| Connecting'); }")
+    page.wait_for_function(CURRENT + "return nb && nb.context.path === path; }", arg=rel)
+    # its kernel is up
+    page.wait_for_function(CURRENT + "const k = nb.sessionContext.session"
+                           " && nb.sessionContext.session.kernel;"
+                           " return k && k.status === 'idle'; }")
     return page
+
+
+#: the notebook in the Lab's current tab (a page function's prologue)
+CURRENT = ("(path) => { const app = window.jupyterapp;"
+           " const nb = app && app.shell.currentWidget;"
+           " if (!nb || !nb.sessionContext || !nb.content) return false; ")
+
+
+def last_output(page, text: str = "") -> None:
+    """Wait until the current notebook's last cell has an output (containing ``text``)."""
+    page.wait_for_function(
+        CURRENT + "const cells = nb.content.widgets; const out = cells[cells.length - 1]"
+        ".model.outputs; return out.length > 0 && JSON.stringify(out.toJSON()).includes(path); }",
+        arg=text)
 
 
 def command(page, name: str) -> None:
@@ -180,8 +195,7 @@ def test_the_auditors_loop_in_jupyterlab(lab, browser):
         add_cell_and_run(page, f'nb.decide(result, {typo}, "dismissed", '
                                f'reason="方言用法，不是错字", reviewer="张三")')
         # runs after Run All in the kernel's queue; its output needs `result` from it
-        page.wait_for_selector(".jp-OutputArea-output .nb-written:has-text('已记录')",
-                               state="attached")
+        last_output(page, "已记录")
         page.screenshot(path=str(ARTIFACTS / "lab-decide.png"))
         page.close()
 
@@ -233,8 +247,7 @@ def test_the_auditors_loop_in_jupyterlab(lab, browser):
         # 4. the template run and saved in the Lab stays without outputs on disk
         page = open_in_lab(browser, lab, "notebooks/audit_report.ipynb")
         run_all(page)
-        # the last cell's output (off screen, so "attached", not "visible")
-        page.wait_for_selector(".jp-OutputArea-output .nb-written", state="attached")
+        last_output(page, "结果 JSON 已写入")  # the Lab holds the outputs…
         command(page, "docmanager:save")
         before = template.stat().st_mtime_ns
         deadline = time.monotonic() + STEP / 1000
@@ -242,7 +255,7 @@ def test_the_auditors_loop_in_jupyterlab(lab, browser):
             time.sleep(0.5)
         page.screenshot(path=str(ARTIFACTS / "lab-template-saved.png"))
         assert template.stat().st_mtime_ns != before, "the Lab did not save the template"
-        saved = json.loads(template.read_text(encoding="utf-8"))
+        saved = json.loads(template.read_text(encoding="utf-8"))  # …the file does not
         code = [c for c in saved["cells"] if c["cell_type"] == "code"]
         assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
         page.close()

@@ -260,3 +260,33 @@ def test_letters_render_chinese_in_libreoffice(tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     page = pypdfium2.PdfDocument(str(pdf_dir / "r1.pdf"))[0]
     page.render(scale=1.4).to_pil().save(ARTIFACTS / "feedback-letter.png")
+
+
+# ---------------------------------------------------------------- nianbao notebook REPORT
+def test_notebook_command_writes_a_parameterised_copy(tmp_path, capsys):
+    import nbformat
+
+    from nianbao.notebooks import AUDIT_NOTEBOOK
+
+    src = write_version(tmp_path / "报告.txt", V1)
+    template = AUDIT_NOTEBOOK.read_bytes()
+    assert cli.main(["notebook", str(src), "--out", str(tmp_path / "nbs"), "--batch",
+                     str(tmp_path / "batch"), "--published", "2024/1/20"]) == 0
+    said = capsys.readouterr().out
+    target = tmp_path / "nbs" / "报告.ipynb"
+    assert f"lab {target}" in said and str(tmp_path / "batch" / "review.csv") in said
+    nb = nbformat.read(str(target), as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    params: dict = {}
+    exec(injected[0].source, params)  # what the kernel will see
+    assert params["report_path"] == str(src.resolve()) and params["published"] == "2024/1/20"
+    assert params["review_path"] == str((tmp_path / "batch" / "review.csv").resolve())
+    assert all(c.get("outputs", []) == [] for c in nb.cells)  # prepared, not executed
+    assert nb.metadata.kernelspec.name.startswith("nianbao-")
+    assert AUDIT_NOTEBOOK.read_bytes() == template  # the template untouched
+    assert not list(tmp_path.glob("nbs/.*"))  # no temporary file left
+    # a bad date is refused before anything is written, naming the parameter
+    assert cli.main(["notebook", str(src), "--out", str(tmp_path / "nbs2"),
+                     "--published", "2024-13-01"]) == 2
+    assert "published:" in capsys.readouterr().err and not (tmp_path / "nbs2").exists()
