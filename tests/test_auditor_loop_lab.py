@@ -150,12 +150,15 @@ def run_all(page) -> None:
 
 
 def add_cell_and_run(page, code: str) -> None:
-    page.locator(".jp-NotebookPanel .jp-Cell").last.click()
-    page.keyboard.press("Escape")
-    page.keyboard.press("b")  # a new cell below, in command mode
-    page.keyboard.press("Enter")  # edit it
-    page.keyboard.insert_text(code)  # no key events: no auto-closed brackets
-    page.keyboard.press("Shift+Enter")
+    """A new cell at the end of the current notebook, holding ``code``, run — through the Lab's
+    own commands (insert below the last cell, run the active cell), as its menus do."""
+    page.evaluate("""async (code) => {
+        const app = window.jupyterapp, nb = app.shell.currentWidget.content;
+        nb.activeCellIndex = nb.widgets.length - 1;
+        await app.commands.execute('notebook:insert-cell-below');
+        nb.activeCell.model.sharedModel.setSource(code);
+        app.commands.execute('notebook:run-cell');
+    }""", code)
 
 
 def states_on(doc, selector: str) -> dict[str, int]:
@@ -195,8 +198,10 @@ def test_the_auditors_loop_in_jupyterlab(lab, browser):
         add_cell_and_run(page, f'nb.decide(result, {typo}, "dismissed", '
                                f'reason="方言用法，不是错字", reviewer="张三")')
         # runs after Run All in the kernel's queue; its output needs `result` from it
-        last_output(page, "已记录")
-        page.screenshot(path=str(ARTIFACTS / "lab-decide.png"))
+        try:
+            last_output(page, "已记录")
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "lab-decide.png"))
         page.close()
 
         # 2. two confirmed through findings.xlsx, handed back

@@ -207,8 +207,14 @@ def test_pre_save_hook_strips_templates_only(tmp_path):
 def test_setup_configures_the_hook_in_the_environment():
     import sys
 
-    cfg = Path(sys.prefix) / "etc/jupyter/jupyter_server_config.d/nianbao.json"
+    import subprocess
+
+    cfg = Path(sys.prefix) / "etc/jupyter/jupyter_server_config.json"
     if not cfg.exists():
         pytest.skip("not set up by scripts/setup.sh in this environment")
     data = json.loads(cfg.read_text())
     assert data["ContentsManager"]["pre_save_hook"] == "nianbao.jupyter_env.strip_template_outputs"
+    # and the server really reads it (it ignores such keys in jupyter_server_config.d/)
+    shown = subprocess.run([sys.executable, "-m", "jupyter_server", "--show-config"],
+                           capture_output=True, text=True, timeout=120).stdout
+    assert "nianbao.jupyter_env.strip_template_outputs" in shown

@@ -13,9 +13,10 @@ that is read-only too, a temp dir put on ``JUPYTER_PATH``).
 
 **Templates stay clean.** ``notebooks/*.ipynb`` are templates: committed without outputs, and a
 test checks it. JupyterLab's autosave would write a Run All's outputs into them, so the server
-runs ``strip_template_outputs`` before every save (a ``ContentsManager.pre_save_hook`` configured
-in ``sys.prefix/etc/jupyter/jupyter_server_config.d/nianbao.json``, written by ``install()``,
-which ``scripts/setup.sh`` runs): a template is saved with its code and without outputs, any
+runs ``strip_template_outputs`` before every save (a ``ContentsManager.pre_save_hook`` set in
+``sys.prefix/etc/jupyter/jupyter_server_config.json`` by ``install()``, which ``scripts/setup.sh``
+runs; not in the ``jupyter_server_config.d`` folder, from which the server reads only the
+extensions to enable): a template is saved with its code and without outputs, any
 other notebook as it is. Per-report work goes to ``nianbao notebook REPORT`` copies in outputs/.
 """
 from __future__ import annotations
@@ -145,11 +146,24 @@ def strip_template_outputs(model, path, contents_manager=None, **kwargs):
         strip_outputs(model["content"])
 
 
+def server_config_path() -> Path:
+    return Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.json"
+
+
 def install() -> list[Path]:
-    """Write the kernelspec and the server configuration into this environment."""
+    """Write the kernelspec and the server configuration into this environment (the hook is
+    merged into the environment's server configuration, whatever else it holds)."""
     kernel_name()
-    target = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "nianbao.json"
-    _write_json(target, SERVER_CONFIG)
+    target = server_config_path()
+    try:
+        cfg = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cfg = {}
+    cfg = cfg if isinstance(cfg, dict) else {}
+    for section, values in SERVER_CONFIG.items():
+        cfg.setdefault(section, {}).update(values)
+    _write_json(target, cfg)
+    (target.parent / "jupyter_server_config.d" / "nianbao.json").unlink(missing_ok=True)
     return [target]
 
 
