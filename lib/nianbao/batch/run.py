@@ -141,12 +141,8 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
               limit: int | None = None, config: str | None = None, executor: str = "local",
               scheduler: str | None = None, timeout: int = 600, force: bool = False,
               progress: bool = True, notebook: str | Path | None = None,
-              overview: bool = True, fork_kernels: bool = True,
-              review_path: str | Path | None = None) -> dict:
-    """Audit every report in ``input_dir`` into ``out_dir``; returns the manifest (a dict).
-
-    ``review_path``: the review decisions (default ``out_dir/review.csv``, ``nianbao.review``);
-    a report whose decisions changed since its page was made is run again."""
+              overview: bool = True, fork_kernels: bool = True, review_path=None) -> dict:
+    """Audit every report in ``input_dir`` into ``out_dir`` (decisions: ``review_path``)."""
     from ..config import load_config
     from ..notebooks import AUDIT_NOTEBOOK
 
@@ -164,8 +160,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "config_path": str(Path(config).resolve()) if config else None,
                 "config": cfg, "config_hash": canonical_hash(cfg), "input_dir": str(input_dir),
                 "executor": executor, "jobs": jobs, "timeout": timeout,
-                "fork_kernels": fork_kernels,
-                "review_path": str(Path(review_path).resolve()) if review_path else None}
+                "fork_kernels": fork_kernels, "review_path": review_path and str(Path(review_path).resolve())}
     tool = canonical_hash([__version__, run_info["notebook_sha256"]])
     prev, prev_run = _load_manifest(out_dir)
     records, tasks = _plan(files, prev, run_info, out_dir, notebook, tool, force)
