@@ -66,8 +66,11 @@ def _describe(procs) -> str:
     return "; ".join(out)
 
 
-@pytest.mark.parametrize("fork", [True, False], ids=["forked-kernels", "no-fork"])
-def test_sigkill_of_the_process_group_leaves_no_orphan_and_rerun_cleans(tmp_path, fork):
+@pytest.mark.parametrize("fork, group", [(True, True), (False, True), (True, False)],
+                         ids=["forked-kernels", "no-fork", "forked-kernels-batch-only"])
+def test_sigkill_of_the_process_group_leaves_no_orphan_and_rerun_cleans(tmp_path, fork, group):
+    """``group``: kill -9 of the batch's whole process group (the batch, its workers and its
+    zygote at once); else of the batch process alone (its children must follow it)."""
     samples = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".md", ".html"))
     if len(samples) < 3:
         pytest.skip("needs the samples in data/samples")
@@ -91,10 +94,13 @@ def test_sigkill_of_the_process_group_leaves_no_orphan_and_rerun_cleans(tmp_path
         running = _poll(kernels, time.monotonic() + 240)
         assert running, "no kernel started within 240 s"
         assert batch.poll() is None, "the batch ended before it could be killed mid-run"
-        os.killpg(batch.pid, signal.SIGKILL)
+        if group:
+            os.killpg(batch.pid, signal.SIGKILL)
+        else:
+            os.kill(batch.pid, signal.SIGKILL)
         batch.wait(timeout=30)
         gone = _poll(lambda: not _processes(token), time.monotonic() + 20)
-        assert gone, f"alive after kill -9 of the batch's process group: " \
+        assert gone, f"alive after kill -9 of the batch ({'group' if group else 'alone'}): " \
                      f"{_describe(_processes(token))}"
     finally:
         if batch.poll() is None:
@@ -122,3 +128,51 @@ def _sid(pid: int) -> int | None:
         return os.getsid(pid)
     except OSError:
         return None
+
+
+# ---------------------------------------------------------------- the parts, fast
+
+
+def test_a_child_started_with_the_lifeline_dies_with_its_parent():
+    """``lifeline.preexec``: a child (here ``sleep``) of a process killed with SIGKILL is killed
+    too, though it is in a session of its own (as kernels are)."""
+    code = ("import subprocess, sys, time\n"
+            "from nianbao.batch.lifeline import preexec\n"
+            "p = subprocess.Popen(['sleep', '60'], preexec_fn=preexec(), start_new_session=True)\n"
+            "print(p.pid, flush=True)\n"
+            "time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    try:
+        assert psutil.pid_exists(child)
+        parent.kill()
+        parent.wait()
+
+        def gone():
+            try:
+                return psutil.Process(child).status() == psutil.STATUS_ZOMBIE
+            except psutil.NoSuchProcess:
+                return True
+
+        assert _poll(gone, time.monotonic() + 10)
+    finally:
+        if not _poll(lambda: not psutil.pid_exists(child), time.monotonic()):
+            try:
+                os.kill(child, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def test_stale_zygote_folders_are_removed_only_when_their_owner_is_dead(tmp_path):
+    from nianbao.batch import zygote
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a pid nobody has (until reused, which the next lines would notice)
+    gone = tmp_path / f"nianbao-zygote-{dead.pid}-abc123"
+    mine = tmp_path / f"nianbao-zygote-{os.getpid()}-def456"
+    other = tmp_path / "nianbao-zygote-x7y8"  # an older version's name: no listener, no socket
+    for d in (gone, mine, other):
+        d.mkdir()
+    (gone / "sock").write_bytes(b"")
+    removed = zygote.remove_stale_folders(str(tmp_path))
+    assert removed == [str(gone)] and not gone.exists() and mine.is_dir() and other.is_dir()

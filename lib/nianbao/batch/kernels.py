@@ -13,7 +13,7 @@ safely.
 documented extension points: two kernelspecs of its own, kept apart from the ones JupyterLab
 lists, name a *kernel provisioner* (registered under the ``jupyter_client.kernel_provisioners``
 entry point in pyproject.toml): ``nianbao-local`` (``ProjectProvisioner``: an ordinary launch,
-quiet, noticing a killed kernel's end within milliseconds) or ``nianbao-zygote``
+quiet, dying with the process that started it, noticing a killed kernel's end within milliseconds) or ``nianbao-zygote``
 (``nianbao.batch.zygote.ForkedProvisioner``: the kernel is forked from a preloaded process).
 The kernel manager and client are configured through their public traits (``client_factory``,
 ``kernel_spec_manager``, ``context``).
@@ -46,6 +46,8 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Type, default
+
+from .lifeline import preexec
 
 #: The provisioners' names under the ``jupyter_client.kernel_provisioners`` entry point.
 LOCAL_PROVISIONER = "nianbao-local"
@@ -140,6 +142,9 @@ class ProjectProvisioner(LocalProvisioner):
     async def pre_launch(self, **kwargs):
         kwargs.setdefault("stdout", subprocess.DEVNULL)
         kwargs.setdefault("stderr", subprocess.DEVNULL)
+        # the kernel leaves our process group (jupyter_client starts a new session): it must
+        # die with this process however it ends (``lifeline``)
+        kwargs.setdefault("preexec_fn", preexec())
         return await super().pre_launch(**kwargs)
 
     async def launch_kernel(self, cmd: list[str], **kwargs):

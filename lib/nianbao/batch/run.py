@@ -56,7 +56,8 @@ def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool,
         slots = ctx.BoundedSemaphore(max(1, min(jobs, os.cpu_count() or 1) - 1)) \
             if fork and jobs > 1 else None
         pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                                      initializer=warm_worker, initargs=(fork, address, slots))
+                                      initializer=warm_worker,
+                                      initargs=(fork, address, slots, True))
 
         def close(cancel=False):
             if cancel:  # interrupted: stop now; the running kernels follow the zygote

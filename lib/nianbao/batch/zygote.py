@@ -10,7 +10,8 @@ it merely starts with those modules already loaded (copy-on-write), as if it had
 The batch starts one zygote for the whole run (a worker on another machine starts its own); it
 listens on a Unix socket in a private temp folder, and forks a kernel for each request line
 (argv, env, cwd), answering its pid. It ignores Ctrl-C and exits when its stdin closes (its owner
-is gone); its kernels poll it as their parent (``JPY_PARENT_PID``) and exit with it. It ignores
+is gone) or, on Linux, the moment its owner dies; its kernels die with it (``nianbao.batch.lifeline``:
+a parent-death signal, and ipykernel's poll of its parent where there is none). It ignores
 SIGCHLD, so finished kernels are reaped by the system; a kernel restores the default handling so
 that the notebook's own subprocesses work normally.
 
@@ -27,6 +28,7 @@ import contextlib
 import importlib
 import json
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -36,7 +38,9 @@ import sys
 import tempfile
 import threading
 
+from . import lifeline
 from .kernels import ProjectProvisioner
+from .lifeline import die_with_parent
 
 #: Imported once by the zygote: what a kernel running the audit notebook imports anyway. The
 #: zygote also registers the rules and draws one throw-away chart (font parsing, Agg set-up):
@@ -85,8 +89,9 @@ def _preload() -> None:
         pass
 
 
-def _child(req: dict) -> None:
-    """In the forked child: become the kernel described by ``req``."""
+def _child(req: dict, zygote_pid: int) -> None:
+    """In the forked child: become the kernel described by ``req``; die with the zygote."""
+    die_with_parent(zygote_pid)  # it leaves the process group below: a group kill misses it
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.setsid()  # its own process group: interrupts and kills reach it and its children only
@@ -95,10 +100,12 @@ def _child(req: dict) -> None:
         os.dup2(devnull, fd)
     os.environ.clear()
     os.environ.update(req["env"])
-    os.environ["JPY_PARENT_PID"] = str(os.getppid())  # ipykernel exits when the zygote is gone
+    os.environ["JPY_PARENT_PID"] = str(zygote_pid)
     if req.get("cwd"):
         os.chdir(req["cwd"])
-    sys.argv = ["ipykernel_launcher", *req["args"]]
+    # ipykernel read JPY_PARENT_PID when the zygote imported it: name the parent it must poll
+    # (it exits when the zygote is gone; the parent-death signal does it sooner, where it exists)
+    sys.argv = ["ipykernel_launcher", *req["args"], f"--IPKernelApp.parent_handle={zygote_pid}"]
     if sys.path and sys.path[0] in ("", os.getcwd()):
         sys.path.pop(0)  # as ipykernel_launcher does
     from ipykernel import kernelapp
@@ -133,12 +140,13 @@ def _serve(listener: socket.socket) -> None:
                 while b"\n" in buffers[conn]:
                     line, buffers[conn] = buffers[conn].split(b"\n", 1)
                     req = json.loads(line)
+                    me = os.getpid()
                     pid = os.fork()
                     if pid == 0:
                         try:
                             for sock in (listener, *buffers):  # the kernel needs none of ours
                                 sock.close()
-                            _child(req)
+                            _child(req, me)
                         finally:
                             os._exit(0)
                     conn.sendall(f"{pid}\n".encode())
@@ -172,14 +180,74 @@ def main() -> None:
 
 def start_zygote() -> tuple[subprocess.Popen, str]:
     """Start a zygote (it preloads in the background); returns it and its socket path. It lives
-    until its stdin is closed — by ``stop_zygote`` or by the death of this process."""
-    folder = tempfile.mkdtemp(prefix=_FOLDER_PREFIX)
+    until its stdin is closed — by ``stop_zygote`` or by the death of this process — and, on
+    Linux, dies with this process at once. Its socket folder is named with this process's pid;
+    the folders of zygotes whose owner died without removing them are removed first."""
+    remove_stale_folders()
+    folder = tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-")
     path = os.path.join(folder, "sock")
     env = {**os.environ, "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND)}
+    # the parent-death signal is tied to the thread that starts the child: only from the main
+    # thread, which lives as long as the process (a worker's thread may end before its zygote)
+    tied = threading.current_thread() is threading.main_thread()
     proc = subprocess.Popen([sys.executable, "-m", "nianbao.batch.zygote", path],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
+                            stderr=subprocess.DEVNULL, env=env,
+                            preexec_fn=lifeline.preexec() if tied else None)
     return proc, path
+
+
+def remove_stale_folders(tmp: str | None = None) -> list[str]:
+    """Remove the socket folders (``nianbao-zygote-<pid>-…`` in the temp folder) whose owner
+    process is dead: what a batch killed with SIGKILL (which its zygote cannot outlive to clean
+    up) left behind. Returns the folders removed."""
+    tmp = tmp or tempfile.gettempdir()
+    removed = []
+    try:
+        entries = list(os.scandir(tmp))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(_FOLDER_PREFIX):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) \
+                    or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        m = re.fullmatch(rf"{_FOLDER_PREFIX}(\d+)-\w+", entry.name)
+        if not (_dead(int(m.group(1))) if m else _refused(os.path.join(entry.path, "sock"))):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.path)
+    return removed
+
+
+def _dead(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):  # someone else's process: alive
+        pass
+    return False  # alive (or the pid was reused: the folder is left for a later run)
+
+
+def _refused(path: str) -> bool:
+    """A socket file nobody listens on (the folders of versions that did not name the owner:
+    a folder without a socket may belong to a zygote still preloading, and is left alone)."""
+    if not os.path.exists(path):
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1)  # a full backlog would block a connect
+        try:
+            sock.connect(path)
+        except ConnectionRefusedError:
+            return True
+        except OSError:
+            return False
+    return False
 
 
 def stop_zygote(proc: subprocess.Popen, path: str) -> None:

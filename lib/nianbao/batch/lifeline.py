@@ -1,0 +1,88 @@
+"""Processes of a batch die with the process that started them, however it ends.
+
+Why: a batch is a tree — the batch process, its pool workers and the kernel zygote, the kernels
+the zygote forks or a worker starts. Kernels leave the batch's process group (``setsid``: an
+interrupt or a kill meant for a kernel must reach it and its children only), so a ``kill -9`` of
+the group, or of the batch alone, used to leave them running for ever. Each child therefore asks
+the kernel (Linux ``prctl(PR_SET_PDEATHSIG, SIGKILL)``) to be killed when its parent dies, then
+checks that its parent is still the one it had (the parent may have died before the request).
+
+``PR_SET_PDEATHSIG`` fires when the *thread* that forked the child ends, not the process: a
+child started from a short-lived thread would be killed with that thread. The callers here start
+their children from threads that outlive them (the batch's main thread, a worker's thread that
+runs the notebook, the zygote's only thread). Elsewhere (no ``prctl``) this does nothing: the
+zygote still ends when its stdin closes and its kernels poll for their parent (ipykernel's
+``parent_handle``).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
+
+
+def _prctl():
+    """libc's ``prctl``, resolved once (None where there is none: not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.prctl
+        fn.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                       ctypes.c_ulong]
+        fn.restype = ctypes.c_int
+        return fn
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl()
+
+
+def die_with_parent(parent: int) -> None:
+    """Call in a child, first thing: be killed (SIGKILL) when the parent thread that started it
+    ends; exit now if ``parent`` is already gone (the child was reparented before the request)."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def preexec(max_memory_mb: int | None = None):
+    """A ``preexec_fn`` for ``subprocess.Popen`` (run in the child between fork and exec): the
+    child dies with this process (the parent death signal survives ``exec``) and, with
+    ``max_memory_mb``, has its address space capped. Everything it needs is resolved here, in
+    the parent, so that the child only makes system calls."""
+    parent = os.getpid()
+    limit = None
+    if max_memory_mb:
+        import resource
+
+        limit = memory_limit(max_memory_mb)
+
+    def child() -> None:
+        die_with_parent(parent)
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, limit)
+
+    return child
+
+
+def memory_limit(mb: int) -> tuple[int, int] | None:
+    """The ``RLIMIT_AS`` pair that caps the address space at ``mb`` MB (None: no cap, or the
+    current limit is already lower). Only the soft limit is lowered."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    want = int(mb) * 2**20
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    if soft != resource.RLIM_INFINITY and want >= soft:
+        return None
+    return want, hard
