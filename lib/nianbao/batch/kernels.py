@@ -242,6 +242,25 @@ class ProjectKernelManager(AsyncKernelManager):
 # ---------------------------------------------------------------- the one papermill wrapper
 
 
+#: What nbclient logs (through papermill's logger, on the console) when the kernel is gone while
+#: a cell runs — every time the watchdog kills a timed-out kernel. The caller gets the exception
+#: (``TimeoutError``, or nbclient's ``DeadKernelError``) and the batch records it; the line on
+#: the console only garbled the summary.
+_DEAD_KERNEL_MESSAGE = "Kernel died while waiting for execute reply."
+
+
+def _drop_dead_kernel_message(record) -> bool:
+    return record.getMessage() != _DEAD_KERNEL_MESSAGE
+
+
+def _quiet_dead_kernel_message() -> None:
+    import logging
+
+    log = logging.getLogger("papermill")
+    if _drop_dead_kernel_message not in log.filters:
+        log.addFilter(_drop_dead_kernel_message)
+
+
 def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: int = 600,
                      fork: bool = False) -> Path:
     """Run ``notebook`` with papermill into ``output`` (written atomically); return its path.
@@ -257,6 +276,8 @@ def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: i
     import papermill as pm
 
     from ..atomic import temp_name
+
+    _quiet_dead_kernel_message()
 
     notebook, output = Path(notebook), Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
