@@ -49,6 +49,13 @@ from traitlets import Type, default
 
 from .lifeline import preexec
 
+#: The environment of the batch's kernels (variables already set win). A kernel's address space
+#: is capped (``max_memory_mb``), and most of it is reserved, not used: glibc reserves 64 MB per
+#: thread that allocates (an "arena"; a kernel has about a dozen threads) and OpenBLAS a buffer
+#: per core. The audit runs on one thread, so two arenas and one BLAS thread cost it nothing and
+#: keep its virtual size small and independent of the machine's core count (docs/limits.md).
+KERNEL_ENV = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
 #: The provisioners' names under the ``jupyter_client.kernel_provisioners`` entry point.
 LOCAL_PROVISIONER = "nianbao-local"
 ZYGOTE_PROVISIONER = "nianbao-zygote"
@@ -143,9 +150,16 @@ class ProjectProvisioner(LocalProvisioner):
         kwargs.setdefault("stdout", subprocess.DEVNULL)
         kwargs.setdefault("stderr", subprocess.DEVNULL)
         # the kernel leaves our process group (jupyter_client starts a new session): it must
-        # die with this process however it ends (``lifeline``)
-        kwargs.setdefault("preexec_fn", preexec())
-        return await super().pre_launch(**kwargs)
+        # die with this process however it ends (``lifeline``); its address space is capped
+        kwargs.setdefault("preexec_fn", preexec(self.max_memory_mb))
+        kwargs = await super().pre_launch(**kwargs)
+        kwargs["env"] = {**KERNEL_ENV, **kwargs.get("env", {})}
+        return kwargs
+
+    @property
+    def max_memory_mb(self) -> int:
+        """The kernel's address-space ceiling in MB (0: none), from the manager."""
+        return getattr(self.parent, "max_memory_mb", 0) or 0
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
         info = await self.launch(cmd, **kwargs)
@@ -233,6 +247,7 @@ class ProjectKernelManager(AsyncKernelManager):
 
     client_factory = Type(ProjectKernelClient, config=True)
     pids: list[int] | None = None
+    max_memory_mb: int = 0
 
     @default("kernel_spec_manager")
     def _kernel_spec_manager_default(self):
@@ -262,14 +277,16 @@ def _quiet_dead_kernel_message() -> None:
 
 
 def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: int = 600,
-                     fork: bool = False) -> Path:
+                     fork: bool = False, max_memory_mb: int = 0) -> Path:
     """Run ``notebook`` with papermill into ``output`` (written atomically); return its path.
 
     ``parameters`` replace the notebook's ``parameters`` cell; give paths absolute, or relative
     to ``cwd`` (default: the notebook's folder). The kernel runs this interpreter, started by
     ``ProjectProvisioner`` or forked from the zygote (``fork``). Two timeouts: papermill's per
     cell, and a watchdog that kills the kernel when the whole notebook exceeds ``timeout``
-    (raises ``TimeoutError`` then), so one stuck notebook cannot hold a worker for ever. A
+    (raises ``TimeoutError`` then), so one stuck notebook cannot hold a worker for ever.
+    ``max_memory_mb`` caps the kernel's address space (``RLIMIT_AS``; 0: no cap): past it the
+    notebook's code gets a ``MemoryError``, which fails the cell like any other exception. A
     failing cell raises papermill's ``PapermillExecutionError``; the partial output notebook is
     still written so the failure can be inspected and exported.
     """
@@ -283,7 +300,8 @@ def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: i
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(output)
     pids: list[int] = []
-    km = type("WatchedKernelManager", (ProjectKernelManager,), {"pids": pids})
+    km = type("WatchedKernelManager", (ProjectKernelManager,),
+              {"pids": pids, "max_memory_mb": max_memory_mb})
     timed_out = threading.Event()
 
     def kill_kernel():

@@ -16,9 +16,12 @@ zygote still ends when its stdin closes and its kernels poll for their parent (i
 """
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
+
+from ..limits import address_space_limit
 
 PR_SET_PDEATHSIG = 1  # <sys/prctl.h>
 
@@ -58,31 +61,16 @@ def preexec(max_memory_mb: int | None = None):
     ``max_memory_mb``, has its address space capped. Everything it needs is resolved here, in
     the parent, so that the child only makes system calls."""
     parent = os.getpid()
-    limit = None
-    if max_memory_mb:
+    limit = address_space_limit(max_memory_mb)
+    cap = None
+    if limit is not None:
         import resource
 
-        limit = memory_limit(max_memory_mb)
+        cap = functools.partial(resource.setrlimit, resource.RLIMIT_AS, limit)
 
     def child() -> None:
         die_with_parent(parent)
-        if limit is not None:
-            resource.setrlimit(resource.RLIMIT_AS, limit)
+        if cap is not None:
+            cap()
 
     return child
-
-
-def memory_limit(mb: int) -> tuple[int, int] | None:
-    """The ``RLIMIT_AS`` pair that caps the address space at ``mb`` MB (None: no cap, or the
-    current limit is already lower). Only the soft limit is lowered."""
-    try:
-        import resource
-    except ImportError:
-        return None
-    want = int(mb) * 2**20
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        want = min(want, hard)
-    if soft != resource.RLIM_INFINITY and want >= soft:
-        return None
-    return want, hard

@@ -37,6 +37,7 @@ class ReportTask:
     published: str | None = None
     git_commit: str | None = None
     fork: bool = False
+    max_memory_mb: int = 0
     payload: dict[str, bytes] | None = None
 
     @property

@@ -139,8 +139,10 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
               limit: int | None = None, config: str | None = None, executor: str = "local",
               scheduler: str | None = None, timeout: int = 600, force: bool = False,
               progress: bool = True, notebook: str | Path | None = None,
-              overview: bool = True, fork_kernels: bool = True) -> dict:
-    """Audit every report in ``input_dir`` into ``out_dir``; returns the manifest (a dict)."""
+              overview: bool = True, fork_kernels: bool = True,
+              max_memory_mb: int | None = None) -> dict:
+    """Audit every report in ``input_dir`` into ``out_dir``; returns the manifest (a dict).
+    ``max_memory_mb`` overrides ``limits.max_memory_mb``, each kernel's address-space ceiling."""
     from ..config import load_config
     from ..notebooks import AUDIT_NOTEBOOK
 
@@ -150,6 +152,8 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
         raise InputError(notebook, "the audit notebook is missing")
     files = discover(input_dir, only, limit)
     cfg = load_config(config)  # validates early: a bad configuration stops the run (exit 2)
+    if max_memory_mb is not None:  # part of the effective configuration (and of its hash)
+        cfg["limits"]["max_memory_mb"] = max_memory_mb
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(out_dir)
     started = time.time()
@@ -219,7 +223,8 @@ def _plan(files: list[Path], prev: dict[str, ReportRecord], run_info: dict, out_
                           timeout=run_info["timeout"], sha256=sha256_file(path),
                           config_hash=run_info["config_hash"], tool=tool,
                           tool_version=run_info["tool_version"],
-                          git_commit=run_info["git_commit"], fork=run_info["fork_kernels"])
+                          git_commit=run_info["git_commit"], fork=run_info["fork_kernels"],
+                          max_memory_mb=run_info["config"]["limits"]["max_memory_mb"])
         if not force and _up_to_date(prev.get(rid), task, out_dir):
             records[rid] = dataclasses.replace(prev[rid], skipped=True)
         else:
@@ -315,12 +320,15 @@ def run_batch_cli(args) -> int:
         raise InputError("--jobs", "must be at least 1")
     if args.timeout is not None and args.timeout < 1:
         raise InputError("--timeout", "must be at least 1 second")
+    if getattr(args, "max_memory", None) is not None and args.max_memory < 0:
+        raise InputError("--max-memory", "must be 0 (no ceiling) or a number of MB")
     data = run_batch(args.input_dir, args.out, jobs=args.jobs, only=args.only, limit=args.limit,
                      config=args.config, executor=args.executor, scheduler=args.scheduler,
                      timeout=args.timeout, force=args.force, progress=not args.no_progress,
                      notebook=getattr(args, "notebook", None),
                      overview=not getattr(args, "no_overview", False),
-                     fork_kernels=not getattr(args, "no_fork", False))
+                     fork_kernels=not getattr(args, "no_fork", False),
+                     max_memory_mb=getattr(args, "max_memory", None))
     out_dir = Path(args.out).resolve()
     sys.stdout.write(summary_text(data, out_dir) + "\n")
     return 1 if any(r["status"] in FAILED_STATUSES for r in data["reports"]) else 0

@@ -38,8 +38,9 @@ import sys
 import tempfile
 import threading
 
+from ..limits import address_space_limit
 from . import lifeline
-from .kernels import ProjectProvisioner
+from .kernels import KERNEL_ENV, ProjectProvisioner
 from .lifeline import die_with_parent
 
 #: Imported once by the zygote: what a kernel running the audit notebook imports anyway. The
@@ -92,6 +93,11 @@ def _preload() -> None:
 def _child(req: dict, zygote_pid: int) -> None:
     """In the forked child: become the kernel described by ``req``; die with the zygote."""
     die_with_parent(zygote_pid)  # it leaves the process group below: a group kill misses it
+    limit = address_space_limit(req.get("max_memory_mb"))
+    if limit is not None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, limit)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.setsid()  # its own process group: interrupts and kills reach it and its children only
@@ -186,7 +192,10 @@ def start_zygote() -> tuple[subprocess.Popen, str]:
     remove_stale_folders()
     folder = tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-")
     path = os.path.join(folder, "sock")
-    env = {**os.environ, "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND)}
+    # its kernels may be capped in address space: the settings that keep their virtual size
+    # small must be there before the zygote loads numpy and starts its threads
+    env = {**KERNEL_ENV, **os.environ,
+           "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND)}
     # the parent-death signal is tied to the thread that starts the child: only from the main
     # thread, which lives as long as the process (a worker's thread may end before its zygote)
     tied = threading.current_thread() is threading.main_thread()
@@ -289,12 +298,12 @@ class Zygote:
                     raise OSError("the kernel zygote did not start") from None
                 time.sleep(0.05)
 
-    def spawn(self, args: list[str], env: dict, cwd: str | None) -> int:
+    def spawn(self, args: list[str], env: dict, cwd: str | None, max_memory_mb: int = 0) -> int:
         with self.lock:
             if self.sock is None:
                 self.sock = self._connect()
-            self.sock.sendall((json.dumps({"args": args, "env": env, "cwd": cwd}) + "\n")
-                              .encode())
+            req = {"args": args, "env": env, "cwd": cwd, "max_memory_mb": max_memory_mb}
+            self.sock.sendall((json.dumps(req) + "\n").encode())
             line = b""
             while not line.endswith(b"\n"):
                 chunk = self.sock.recv(64)
@@ -399,7 +408,7 @@ class ForkedProvisioner(ProjectProvisioner):
             return await super().launch(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
         cwd = kwargs.get("cwd")
-        pid = zyg.spawn(cmd[3:], env, str(cwd) if cwd else None)
+        pid = zyg.spawn(cmd[3:], env, str(cwd) if cwd else None, self.max_memory_mb)
         self.process = ForkedProcess(pid)
         self.pid = self.pgid = pid  # the child called setsid()
         self.cwd = cwd
