@@ -74,3 +74,66 @@ def preexec(max_memory_mb: int | None = None):
             cap()
 
     return child
+
+
+# ---------------------------------------------------------------- what a killed run left
+
+
+def remove_orphaned_folders(prefix: str, tmp: str | None = None, legacy=None) -> list[str]:
+    """Remove this user's folders ``<tmp>/<prefix><pid>-<random>`` whose owner ``pid`` is dead
+    (a pid reused since by a live process keeps its folder until a later run); ``legacy(path)``
+    decides for folders with the prefix but no pid. Returns the folders removed."""
+    import re
+    import shutil
+    import tempfile
+
+    tmp = tmp or tempfile.gettempdir()
+    try:
+        entries = list(os.scandir(tmp))
+    except OSError:
+        return []
+    removed = []
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) \
+                    or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        m = re.fullmatch(re.escape(prefix) + r"(\d+)-\w+", entry.name)
+        stale = _dead(int(m.group(1))) if m else bool(legacy and legacy(entry.path))
+        if not stale:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.path)
+    return removed
+
+
+def _dead(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):  # someone else's process: alive
+        pass
+    return False
+
+
+def refused(path: str) -> bool:
+    """A Unix socket file that nobody listens on (a missing one is not: its owner may still be
+    starting)."""
+    import socket
+
+    if not os.path.exists(path):
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1)  # a full backlog would block a connect
+        try:
+            sock.connect(path)
+        except ConnectionRefusedError:
+            return True
+        except OSError:
+            return False
+    return False

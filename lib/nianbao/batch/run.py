@@ -135,6 +135,18 @@ def run_crossreport(out_dir: Path, cfg: dict) -> str | None:
         return _error_reason(exc)[1]
 
 
+def _effective_config(config: str | None, max_memory_mb: int | None) -> dict:
+    """The configuration (validated early: a bad one stops the run, exit 2), with
+    ``--max-memory`` written into it: the ceiling is part of the effective configuration, of its
+    hash, and of the manifest."""
+    from ..config import load_config
+
+    cfg = load_config(config)
+    if max_memory_mb is not None:
+        cfg["limits"]["max_memory_mb"] = max_memory_mb
+    return cfg
+
+
 def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None = None,
               limit: int | None = None, config: str | None = None, executor: str = "local",
               scheduler: str | None = None, timeout: int = 600, force: bool = False,
@@ -143,7 +155,6 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
               max_memory_mb: int | None = None) -> dict:
     """Audit every report in ``input_dir`` into ``out_dir``; returns the manifest (a dict).
     ``max_memory_mb`` overrides ``limits.max_memory_mb``, each kernel's address-space ceiling."""
-    from ..config import load_config
     from ..notebooks import AUDIT_NOTEBOOK
 
     input_dir, out_dir = Path(input_dir).resolve(), Path(out_dir).resolve()
@@ -151,9 +162,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
     if not notebook.is_file():
         raise InputError(notebook, "the audit notebook is missing")
     files = discover(input_dir, only, limit)
-    cfg = load_config(config)  # validates early: a bad configuration stops the run (exit 2)
-    if max_memory_mb is not None:  # part of the effective configuration (and of its hash)
-        cfg["limits"]["max_memory_mb"] = max_memory_mb
+    cfg = _effective_config(config, max_memory_mb)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(out_dir)
     started = time.time()

@@ -28,7 +28,6 @@ import contextlib
 import importlib
 import json
 import os
-import re
 import selectors
 import shutil
 import signal
@@ -207,56 +206,11 @@ def start_zygote() -> tuple[subprocess.Popen, str]:
 
 
 def remove_stale_folders(tmp: str | None = None) -> list[str]:
-    """Remove the socket folders (``nianbao-zygote-<pid>-…`` in the temp folder) whose owner
-    process is dead: what a batch killed with SIGKILL (which its zygote cannot outlive to clean
-    up) left behind. Returns the folders removed."""
-    tmp = tmp or tempfile.gettempdir()
-    removed = []
-    try:
-        entries = list(os.scandir(tmp))
-    except OSError:
-        return removed
-    for entry in entries:
-        if not entry.name.startswith(_FOLDER_PREFIX):
-            continue
-        try:
-            if not entry.is_dir(follow_symlinks=False) \
-                    or entry.stat(follow_symlinks=False).st_uid != os.getuid():
-                continue
-        except OSError:
-            continue
-        m = re.fullmatch(rf"{_FOLDER_PREFIX}(\d+)-\w+", entry.name)
-        if not (_dead(int(m.group(1))) if m else _refused(os.path.join(entry.path, "sock"))):
-            continue
-        shutil.rmtree(entry.path, ignore_errors=True)
-        removed.append(entry.path)
-    return removed
-
-
-def _dead(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except (OSError, OverflowError):  # someone else's process: alive
-        pass
-    return False  # alive (or the pid was reused: the folder is left for a later run)
-
-
-def _refused(path: str) -> bool:
-    """A socket file nobody listens on (the folders of versions that did not name the owner:
-    a folder without a socket may belong to a zygote still preloading, and is left alone)."""
-    if not os.path.exists(path):
-        return False
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(1)  # a full backlog would block a connect
-        try:
-            sock.connect(path)
-        except ConnectionRefusedError:
-            return True
-        except OSError:
-            return False
-    return False
+    """Remove the socket folders of zygotes whose owner died without removing them (a batch
+    killed with SIGKILL, which its zygote cannot outlive to clean up); returns them. A folder
+    of an older version (no pid in its name) goes when nobody listens on its socket."""
+    return lifeline.remove_orphaned_folders(
+        _FOLDER_PREFIX, tmp, legacy=lambda folder: lifeline.refused(os.path.join(folder, "sock")))
 
 
 def stop_zygote(proc: subprocess.Popen, path: str) -> None:
