@@ -13,8 +13,9 @@ safely.
 documented extension points: two kernelspecs of its own, kept apart from the ones JupyterLab
 lists, name a *kernel provisioner* (registered under the ``jupyter_client.kernel_provisioners``
 entry point in pyproject.toml): ``nianbao-local`` (``ProjectProvisioner``: an ordinary launch,
-quiet, dying with the process that started it, noticing a killed kernel's end within milliseconds) or ``nianbao-zygote``
-(``nianbao.batch.zygote.ForkedProvisioner``: the kernel is forked from a preloaded process).
+quiet, dying with the process that started it, noticing a killed kernel's end within
+milliseconds) or ``nianbao-zygote`` (``nianbao.batch.zygote.ForkedProvisioner``: the kernel is
+forked from a preloaded process). Both cap the kernel's address space (``max_memory_mb``).
 The kernel manager and client are configured through their public traits (``client_factory``,
 ``kernel_spec_manager``, ``context``).
 

@@ -24,8 +24,8 @@ def warm_worker(fork: bool = False, zygote_address: str | None = None,
     say where kernels come from: the batch's zygote (``zygote_address``) or one of its own.
 
     ``die_with_parent`` (the local pool's workers): the worker is killed when the batch process
-    dies, even in the middle of a report (it would otherwise notice only when it next reads the
-    pool's queue), and its kernel with it.
+    dies, and its kernel with it. A spawn worker does not notice its parent's death by itself:
+    it holds both ends of its queue's pipe, so its read never ends (docs/batch.md).
 
     ``warm_up_slots`` (a semaphore shared by the pool's workers) bounds how many workers import
     at the same time: the zygote's preload, which every first report waits for, then keeps a core

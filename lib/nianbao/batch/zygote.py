@@ -10,8 +10,8 @@ it merely starts with those modules already loaded (copy-on-write), as if it had
 The batch starts one zygote for the whole run (a worker on another machine starts its own); it
 listens on a Unix socket in a private temp folder, and forks a kernel for each request line
 (argv, env, cwd), answering its pid. It ignores Ctrl-C and exits when its stdin closes (its owner
-is gone) or, on Linux, the moment its owner dies; its kernels die with it (``nianbao.batch.lifeline``:
-a parent-death signal, and ipykernel's poll of its parent where there is none). It ignores
+is gone) or, on Linux, the moment its owner dies; its kernels die with it (``lifeline``: a
+parent-death signal, and ipykernel's poll of its parent where there is none). It ignores
 SIGCHLD, so finished kernels are reaped by the system; a kernel restores the default handling so
 that the notebook's own subprocesses work normally.
 
