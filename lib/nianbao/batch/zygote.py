@@ -164,7 +164,7 @@ def main() -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the batch; we end on EOF
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    tmp = f"{path}.{os.getpid()}"
+    tmp = f"{path}~"  # the folder is this zygote's own
     listener.bind(tmp)
     listener.listen(64)
     os.replace(tmp, path)  # appears only once it accepts
@@ -190,7 +190,8 @@ def start_zygote() -> tuple[subprocess.Popen, str]:
     the folders of zygotes whose owner died without removing them are removed first."""
     remove_stale_folders()
     folder = tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-")
-    path = os.path.join(folder, "sock")
+    # short names: a Unix socket's whole path must fit in 107 bytes, and TMPDIR may be deep
+    path = os.path.join(folder, "s")
     # its kernels may be capped in address space: the settings that keep their virtual size
     # small must be there before the zygote loads numpy and starts its threads
     env = {**KERNEL_ENV, **os.environ,
@@ -208,7 +209,8 @@ def start_zygote() -> tuple[subprocess.Popen, str]:
 def remove_stale_folders(tmp: str | None = None) -> list[str]:
     """Remove the socket folders of zygotes whose owner died without removing them (a batch
     killed with SIGKILL, which its zygote cannot outlive to clean up); returns them. A folder
-    of an older version (no pid in its name) goes when nobody listens on its socket."""
+    of an older version (no pid in its name, the socket ``sock``) goes when nobody listens on
+    its socket."""
     return lifeline.remove_orphaned_folders(
         _FOLDER_PREFIX, tmp, legacy=lambda folder: lifeline.refused(os.path.join(folder, "sock")))
 
