@@ -339,6 +339,9 @@ def test_timeout_kills_one_report_not_the_batch(tmp_path):
     (rec,) = manifest(out).values()
     assert rec["status"] == "timeout" and "3" in rec["error"]
     assert secs < 40
+    # the record says it; nbclient's "Kernel died while waiting for execute reply." does not
+    # reach the console (issue 10)
+    assert "Kernel died" not in proc.stdout + proc.stderr
     assert "超时" in (out / "index.html").read_text(encoding="utf-8")
 
 

@@ -216,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--no-fork", action="store_true",
                     help="start each kernel from scratch instead of forking a preloaded one")
     sb.add_argument("--review", help="the review decisions file (default OUT/review.csv)")
+    sb.add_argument("--max-memory", type=int, metavar="MB", default=None,
+                    help="address-space ceiling of each report's kernel in MB "
+                         "(default limits.max_memory_mb; 0: none)")
     sb.set_defaults(func=cmd_batch)
 
     _add_review_commands(sub)

@@ -125,17 +125,31 @@ def cap_memory(mb: int | None):
     as "over the memory limit" — instead of taking the machine's memory. Only lowers the soft
     limit; returns a function that puts it back (a caller that runs the CLI in-process, such as
     a test, must not leave its own process — and the browsers it starts — capped)."""
-    if not mb:
+    limit = address_space_limit(mb)
+    if limit is None:
         return lambda: None
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, limit)
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, before)
+
+
+def address_space_limit(mb: int | None) -> tuple[int, int] | None:
+    """The ``RLIMIT_AS`` pair (soft, hard) that caps a process's address space at ``mb`` MB:
+    None for no cap (``mb`` 0 or None, no ``resource`` module on this platform — the size
+    limits still hold — or a current limit already as low). Only the soft limit is lowered.
+    Used by the CLI for itself and by the batch for its kernels."""
+    if not mb:
+        return None
     try:
         import resource
-    except ImportError:  # not on this platform: the size limits still hold
-        return lambda: None
+    except ImportError:
+        return None
     want = int(mb) * 2**20
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)
     if soft != resource.RLIM_INFINITY and want >= soft:
-        return lambda: None
-    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
-    return lambda: resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        return None
+    return want, hard

@@ -115,7 +115,7 @@ def _audit(task: ReportTask, rdir: Path, src: Path, notebook: Path,
     try:
         try:
             execute_notebook(notebook, tmp, params, cwd=rdir, timeout=task.timeout,
-                             fork=task.fork)
+                             fork=task.fork, max_memory_mb=task.max_memory_mb)
         except Exception as exc:  # noqa: BLE001  (a bad report must never stop the others)
             status, error = _error_reason(exc)
             failure = failure_kind(exc)

@@ -11,8 +11,9 @@ after the checkout). Specs are written with ``os.replace`` so parallel workers c
 documented extension points: two kernelspecs of its own, kept apart from the ones JupyterLab
 lists, name a *kernel provisioner* (registered under the ``jupyter_client.kernel_provisioners``
 entry point in pyproject.toml): ``nianbao-local`` (``ProjectProvisioner``: an ordinary launch,
-quiet, noticing a killed kernel's end within milliseconds) or ``nianbao-zygote``
-(``nianbao.batch.zygote.ForkedProvisioner``: the kernel is forked from a preloaded process).
+quiet, dying with the process that started it, noticing a killed kernel's end within
+milliseconds) or ``nianbao-zygote`` (``nianbao.batch.zygote.ForkedProvisioner``: the kernel is
+forked from a preloaded process). Both cap the kernel's address space (``max_memory_mb``).
 The kernel manager and client are configured through their public traits (``client_factory``,
 ``kernel_spec_manager``, ``context``).
 
@@ -44,6 +45,15 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Type, default
+
+from .lifeline import preexec
+
+#: The environment of the batch's kernels (variables already set win). A kernel's address space
+#: is capped (``max_memory_mb``), and most of it is reserved, not used: glibc reserves 64 MB per
+#: thread that allocates (an "arena"; a kernel has about a dozen threads) and OpenBLAS a buffer
+#: per core. The audit runs on one thread, so two arenas and one BLAS thread cost it nothing and
+#: keep its virtual size small and independent of the machine's core count (docs/limits.md).
+KERNEL_ENV = {"MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 #: The provisioners' names under the ``jupyter_client.kernel_provisioners`` entry point.
 LOCAL_PROVISIONER = "nianbao-local"
@@ -129,7 +139,17 @@ class ProjectProvisioner(LocalProvisioner):
     async def pre_launch(self, **kwargs):
         kwargs.setdefault("stdout", subprocess.DEVNULL)
         kwargs.setdefault("stderr", subprocess.DEVNULL)
-        return await super().pre_launch(**kwargs)
+        # the kernel leaves our process group (jupyter_client starts a new session): it must
+        # die with this process however it ends (``lifeline``); its address space is capped
+        kwargs.setdefault("preexec_fn", preexec(self.max_memory_mb))
+        kwargs = await super().pre_launch(**kwargs)
+        kwargs["env"] = {**KERNEL_ENV, **kwargs.get("env", {})}
+        return kwargs
+
+    @property
+    def max_memory_mb(self) -> int:
+        """The kernel's address-space ceiling in MB (0: none), from the manager."""
+        return getattr(self.parent, "max_memory_mb", 0) or 0
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
         info = await self.launch(cmd, **kwargs)
@@ -217,6 +237,7 @@ class ProjectKernelManager(AsyncKernelManager):
 
     client_factory = Type(ProjectKernelClient, config=True)
     pids: list[int] | None = None
+    max_memory_mb: int = 0
 
     @default("kernel_spec_manager")
     def _kernel_spec_manager_default(self):
@@ -226,15 +247,36 @@ class ProjectKernelManager(AsyncKernelManager):
 # ---------------------------------------------------------------- the one papermill wrapper
 
 
+#: What nbclient logs (through papermill's logger, on the console) when the kernel is gone while
+#: a cell runs — every time the watchdog kills a timed-out kernel. The caller gets the exception
+#: (``TimeoutError``, or nbclient's ``DeadKernelError``) and the batch records it; the line on
+#: the console only garbled the summary.
+_DEAD_KERNEL_MESSAGE = "Kernel died while waiting for execute reply."
+
+
+def _drop_dead_kernel_message(record) -> bool:
+    return record.getMessage() != _DEAD_KERNEL_MESSAGE
+
+
+def _quiet_dead_kernel_message() -> None:
+    import logging
+
+    log = logging.getLogger("papermill")
+    if _drop_dead_kernel_message not in log.filters:
+        log.addFilter(_drop_dead_kernel_message)
+
+
 def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: int = 600,
-                     fork: bool = False) -> Path:
+                     fork: bool = False, max_memory_mb: int = 0) -> Path:
     """Run ``notebook`` with papermill into ``output`` (written atomically); return its path.
 
     ``parameters`` replace the notebook's ``parameters`` cell; give paths absolute, or relative
     to ``cwd`` (default: the notebook's folder). The kernel runs this interpreter, started by
     ``ProjectProvisioner`` or forked from the zygote (``fork``). Two timeouts: papermill's per
     cell, and a watchdog that kills the kernel when the whole notebook exceeds ``timeout``
-    (raises ``TimeoutError`` then), so one stuck notebook cannot hold a worker for ever. A
+    (raises ``TimeoutError`` then), so one stuck notebook cannot hold a worker for ever.
+    ``max_memory_mb`` caps the kernel's address space (``RLIMIT_AS``; 0: no cap): past it the
+    notebook's code gets a ``MemoryError``, which fails the cell like any other exception. A
     failing cell raises papermill's ``PapermillExecutionError``; the partial output notebook is
     still written so the failure can be inspected and exported.
     """
@@ -242,11 +284,14 @@ def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: i
 
     from ..atomic import temp_name
 
+    _quiet_dead_kernel_message()
+
     notebook, output = Path(notebook), Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(output)
     pids: list[int] = []
-    km = type("WatchedKernelManager", (ProjectKernelManager,), {"pids": pids})
+    km = type("WatchedKernelManager", (ProjectKernelManager,),
+              {"pids": pids, "max_memory_mb": max_memory_mb})
     timed_out = threading.Event()
 
     def kill_kernel():

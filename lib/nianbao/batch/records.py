@@ -39,6 +39,7 @@ class ReportTask:
     fork: bool = False
     review_path: str | None = None  # the review decisions (nianbao.review), for the page
     review: str | None = None  # digest of this report's decisions when the task was planned
+    max_memory_mb: int = 0
     payload: dict[str, bytes] | None = None
 
     @property

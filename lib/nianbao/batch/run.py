@@ -56,7 +56,8 @@ def _executor(executor: str, jobs: int, scheduler: str | None, fork: bool,
         slots = ctx.BoundedSemaphore(max(1, min(jobs, os.cpu_count() or 1) - 1)) \
             if fork and jobs > 1 else None
         pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                                      initializer=warm_worker, initargs=(fork, address, slots))
+                                      initializer=warm_worker,
+                                      initargs=(fork, address, slots, True))
 
         def close(cancel=False):
             if cancel:  # interrupted: stop now; the running kernels follow the zygote
@@ -137,13 +138,27 @@ def run_crossreport(out_dir: Path, cfg: dict) -> str | None:
         return _error_reason(exc)[1]
 
 
+def _effective_config(config: str | None, max_memory_mb: int | None) -> dict:
+    """The configuration (validated early: a bad one stops the run, exit 2), with
+    ``--max-memory`` written into it: the ceiling is part of the effective configuration, of its
+    hash, and of the manifest."""
+    from ..config import load_config
+
+    cfg = load_config(config)
+    if max_memory_mb is not None:
+        cfg["limits"]["max_memory_mb"] = max_memory_mb
+    return cfg
+
+
 def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None = None,
               limit: int | None = None, config: str | None = None, executor: str = "local",
               scheduler: str | None = None, timeout: int = 600, force: bool = False,
               progress: bool = True, notebook: str | Path | None = None,
-              overview: bool = True, fork_kernels: bool = True, review_path=None) -> dict:
-    """Audit every report in ``input_dir`` into ``out_dir`` (decisions: ``review_path``)."""
-    from ..config import load_config
+              overview: bool = True, fork_kernels: bool = True, review_path=None,
+              max_memory_mb: int | None = None) -> dict:
+    """Audit every report in ``input_dir`` into ``out_dir`` (decisions: ``review_path``); returns
+    the manifest (a dict). ``max_memory_mb`` overrides ``limits.max_memory_mb``, each kernel's
+    address-space ceiling."""
     from ..notebooks import AUDIT_NOTEBOOK
 
     input_dir, out_dir = Path(input_dir).resolve(), Path(out_dir).resolve()
@@ -151,7 +166,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
     if not notebook.is_file():
         raise InputError(notebook, "the audit notebook is missing")
     files = discover(input_dir, only, limit)
-    cfg = load_config(config)  # validates early: a bad configuration stops the run (exit 2)
+    cfg = _effective_config(config, max_memory_mb)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(out_dir)
     started = time.time()
@@ -225,7 +240,8 @@ def _plan(files: list[Path], prev: dict[str, ReportRecord], run_info: dict, out_
                           config_hash=run_info["config_hash"], tool=tool,
                           tool_version=run_info["tool_version"],
                           git_commit=run_info["git_commit"], fork=run_info["fork_kernels"],
-                          review_path=str(review_file), review=digest(prev.get(rid)))
+                          review_path=str(review_file), review=digest(prev.get(rid)),
+                          max_memory_mb=run_info["config"]["limits"]["max_memory_mb"])
         if not force and _up_to_date(prev.get(rid), task, out_dir) \
                 and prev[rid].review == task.review:
             records[rid] = dataclasses.replace(prev[rid], skipped=True)
@@ -322,13 +338,16 @@ def run_batch_cli(args) -> int:
         raise InputError("--jobs", "must be at least 1")
     if args.timeout is not None and args.timeout < 1:
         raise InputError("--timeout", "must be at least 1 second")
+    if getattr(args, "max_memory", None) is not None and args.max_memory < 0:
+        raise InputError("--max-memory", "must be 0 (no ceiling) or a number of MB")
     data = run_batch(args.input_dir, args.out, jobs=args.jobs, only=args.only, limit=args.limit,
                      config=args.config, executor=args.executor, scheduler=args.scheduler,
                      timeout=args.timeout, force=args.force, progress=not args.no_progress,
                      notebook=getattr(args, "notebook", None),
                      overview=not getattr(args, "no_overview", False),
                      fork_kernels=not getattr(args, "no_fork", False),
-                     review_path=getattr(args, "review", None))
+                     review_path=getattr(args, "review", None),
+                     max_memory_mb=getattr(args, "max_memory", None))
     out_dir = Path(args.out).resolve()
     sys.stdout.write(summary_text(data, out_dir) + "\n")
     return 1 if any(r["status"] in FAILED_STATUSES for r in data["reports"]) else 0

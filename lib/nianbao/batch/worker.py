@@ -19,15 +19,28 @@ def _skip_iri_format_check() -> None:
 
 
 def warm_worker(fork: bool = False, zygote_address: str | None = None,
-                warm_up_slots=None) -> None:
+                warm_up_slots=None, die_with_parent: bool = False) -> None:
     """Pool initializer: import the heavy modules once per worker process, not per report, and
     say where kernels come from: the batch's zygote (``zygote_address``) or one of its own.
+
+    ``die_with_parent`` (the local pool's workers): the worker is killed when the batch process
+    dies, and its kernel with it. A spawn worker does not notice its parent's death by itself:
+    it holds both ends of its queue's pipe, so its read never ends (docs/batch.md).
 
     ``warm_up_slots`` (a semaphore shared by the pool's workers) bounds how many workers import
     at the same time: the zygote's preload, which every first report waits for, then keeps a core
     to itself instead of sharing it with every worker's imports."""
     import contextlib
     import logging
+
+    if die_with_parent:
+        import multiprocessing
+
+        from .lifeline import die_with_parent as tie
+
+        parent = multiprocessing.parent_process()
+        if parent is not None and parent.pid:
+            tie(parent.pid)
 
     logging.getLogger("papermill").setLevel(logging.ERROR)  # "unknown parameter" chatter
     _skip_iri_format_check()

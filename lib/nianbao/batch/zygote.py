@@ -10,7 +10,8 @@ it merely starts with those modules already loaded (copy-on-write), as if it had
 The batch starts one zygote for the whole run (a worker on another machine starts its own); it
 listens on a Unix socket in a private temp folder, and forks a kernel for each request line
 (argv, env, cwd), answering its pid. It ignores Ctrl-C and exits when its stdin closes (its owner
-is gone); its kernels poll it as their parent (``JPY_PARENT_PID``) and exit with it. It ignores
+is gone) or, on Linux, the moment its owner dies; its kernels die with it (``lifeline``: a
+parent-death signal, and ipykernel's poll of its parent where there is none). It ignores
 SIGCHLD, so finished kernels are reaped by the system; a kernel restores the default handling so
 that the notebook's own subprocesses work normally.
 
@@ -36,7 +37,10 @@ import sys
 import tempfile
 import threading
 
-from .kernels import ProjectProvisioner
+from ..limits import address_space_limit
+from . import lifeline
+from .kernels import KERNEL_ENV, ProjectProvisioner
+from .lifeline import die_with_parent
 
 #: Imported once by the zygote: what a kernel running the audit notebook imports anyway. The
 #: zygote also registers the rules and draws one throw-away chart (font parsing, Agg set-up):
@@ -85,8 +89,14 @@ def _preload() -> None:
         pass
 
 
-def _child(req: dict) -> None:
-    """In the forked child: become the kernel described by ``req``."""
+def _child(req: dict, zygote_pid: int) -> None:
+    """In the forked child: become the kernel described by ``req``; die with the zygote."""
+    die_with_parent(zygote_pid)  # it leaves the process group below: a group kill misses it
+    limit = address_space_limit(req.get("max_memory_mb"))
+    if limit is not None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, limit)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.setsid()  # its own process group: interrupts and kills reach it and its children only
@@ -95,10 +105,12 @@ def _child(req: dict) -> None:
         os.dup2(devnull, fd)
     os.environ.clear()
     os.environ.update(req["env"])
-    os.environ["JPY_PARENT_PID"] = str(os.getppid())  # ipykernel exits when the zygote is gone
+    os.environ["JPY_PARENT_PID"] = str(zygote_pid)
     if req.get("cwd"):
         os.chdir(req["cwd"])
-    sys.argv = ["ipykernel_launcher", *req["args"]]
+    # ipykernel read JPY_PARENT_PID when the zygote imported it: name the parent it must poll
+    # (it exits when the zygote is gone; the parent-death signal does it sooner, where it exists)
+    sys.argv = ["ipykernel_launcher", *req["args"], f"--IPKernelApp.parent_handle={zygote_pid}"]
     if sys.path and sys.path[0] in ("", os.getcwd()):
         sys.path.pop(0)  # as ipykernel_launcher does
     from ipykernel import kernelapp
@@ -133,12 +145,13 @@ def _serve(listener: socket.socket) -> None:
                 while b"\n" in buffers[conn]:
                     line, buffers[conn] = buffers[conn].split(b"\n", 1)
                     req = json.loads(line)
+                    me = os.getpid()
                     pid = os.fork()
                     if pid == 0:
                         try:
                             for sock in (listener, *buffers):  # the kernel needs none of ours
                                 sock.close()
-                            _child(req)
+                            _child(req, me)
                         finally:
                             os._exit(0)
                     conn.sendall(f"{pid}\n".encode())
@@ -151,7 +164,7 @@ def main() -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the batch; we end on EOF
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    tmp = f"{path}.{os.getpid()}"
+    tmp = f"{path}~"  # the folder is this zygote's own
     listener.bind(tmp)
     listener.listen(64)
     os.replace(tmp, path)  # appears only once it accepts
@@ -172,14 +185,34 @@ def main() -> None:
 
 def start_zygote() -> tuple[subprocess.Popen, str]:
     """Start a zygote (it preloads in the background); returns it and its socket path. It lives
-    until its stdin is closed — by ``stop_zygote`` or by the death of this process."""
-    folder = tempfile.mkdtemp(prefix=_FOLDER_PREFIX)
-    path = os.path.join(folder, "sock")
-    env = {**os.environ, "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND)}
+    until its stdin is closed — by ``stop_zygote`` or by the death of this process — and, on
+    Linux, dies with this process at once. Its socket folder is named with this process's pid;
+    the folders of zygotes whose owner died without removing them are removed first."""
+    remove_stale_folders()
+    folder = tempfile.mkdtemp(prefix=f"{_FOLDER_PREFIX}{os.getpid()}-")
+    # short names: a Unix socket's whole path must fit in 107 bytes, and TMPDIR may be deep
+    path = os.path.join(folder, "s")
+    # its kernels may be capped in address space: the settings that keep their virtual size
+    # small must be there before the zygote loads numpy and starts its threads
+    env = {**KERNEL_ENV, **os.environ,
+           "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND)}
+    # the parent-death signal is tied to the thread that starts the child: only from the main
+    # thread, which lives as long as the process (a worker's thread may end before its zygote)
+    tied = threading.current_thread() is threading.main_thread()
     proc = subprocess.Popen([sys.executable, "-m", "nianbao.batch.zygote", path],
                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
+                            stderr=subprocess.DEVNULL, env=env,
+                            preexec_fn=lifeline.preexec() if tied else None)
     return proc, path
+
+
+def remove_stale_folders(tmp: str | None = None) -> list[str]:
+    """Remove the socket folders of zygotes whose owner died without removing them (a batch
+    killed with SIGKILL, which its zygote cannot outlive to clean up); returns them. A folder
+    of an older version (no pid in its name, the socket ``sock``) goes when nobody listens on
+    its socket."""
+    return lifeline.remove_orphaned_folders(
+        _FOLDER_PREFIX, tmp, legacy=lambda folder: lifeline.refused(os.path.join(folder, "sock")))
 
 
 def stop_zygote(proc: subprocess.Popen, path: str) -> None:
@@ -221,12 +254,12 @@ class Zygote:
                     raise OSError("the kernel zygote did not start") from None
                 time.sleep(0.05)
 
-    def spawn(self, args: list[str], env: dict, cwd: str | None) -> int:
+    def spawn(self, args: list[str], env: dict, cwd: str | None, max_memory_mb: int = 0) -> int:
         with self.lock:
             if self.sock is None:
                 self.sock = self._connect()
-            self.sock.sendall((json.dumps({"args": args, "env": env, "cwd": cwd}) + "\n")
-                              .encode())
+            req = {"args": args, "env": env, "cwd": cwd, "max_memory_mb": max_memory_mb}
+            self.sock.sendall((json.dumps(req) + "\n").encode())
             line = b""
             while not line.endswith(b"\n"):
                 chunk = self.sock.recv(64)
@@ -331,7 +364,7 @@ class ForkedProvisioner(ProjectProvisioner):
             return await super().launch(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
         cwd = kwargs.get("cwd")
-        pid = zyg.spawn(cmd[3:], env, str(cwd) if cwd else None)
+        pid = zyg.spawn(cmd[3:], env, str(cwd) if cwd else None, self.max_memory_mb)
         self.process = ForkedProcess(pid)
         self.pid = self.pgid = pid  # the child called setsid()
         self.cwd = cwd
