@@ -1414,6 +1414,69 @@ def _atomic_save(path, save: Callable) -> None:
         raise
 
 
+# ------------------------------------------------------------------ scans
+def render_pages(pdf_path, pages=None, dpi: float = 144) -> list:
+    """The pages of a PDF as Pillow images at ``dpi`` (pypdfium2), for making scans."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        idx = range(len(pdf)) if pages is None else pages
+        return [pdf[i].render(scale=dpi / 72).to_pil() for i in idx]
+    finally:
+        pdf.close()
+
+
+def scan_noise(img, angle: float, seed: int = 3, sigma: float = 12):
+    """A page as a grey flatbed scan: turned ``angle`` degrees, grain, specks, a little blur."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    rot = img.convert("L").rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    arr = np.asarray(rot).astype(np.int16) + rng.normal(0, sigma, (rot.height, rot.width)).astype(np.int16)
+    arr[rng.random(arr.shape) < 0.0015] = 0
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.4))
+
+
+def stamp_seal(img, where: tuple[float, float], opacity: int = 200):
+    """A red official seal (ring, inner ring, star, a band of lettering) over the page at
+    ``where`` (shares of its width and height). The seal is drawn as one impression — a mask,
+    then red laid over the page once at ``opacity`` — so overlapping strokes do not darken each
+    other as stacked translucent shapes would; text under the seal shows through darker."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    img = img.convert("RGB")
+    mask = Image.new("L", img.size, 0)
+    d = ImageDraw.Draw(mask)
+    cx, cy = img.width * where[0], img.height * where[1]
+    r = img.width * 0.14
+    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=255, width=max(4, int(r / 14)))
+    d.ellipse((cx - r * 0.8, cy - r * 0.8, cx + r * 0.8, cy + r * 0.8), outline=255, width=2)
+    pts = [(cx + r * 0.3 * np.cos(a) * (1 if k % 2 == 0 else 0.45), cy + r * 0.3 * np.sin(a) * (1 if k % 2 == 0 else 0.45))
+           for k, a in enumerate(np.linspace(-np.pi / 2, 3 * np.pi / 2, 11)[:-1])]
+    d.polygon(pts, fill=255)
+    for k in range(12):
+        a = np.pi * (0.15 + 0.7 * k / 11)
+        x, y = cx - r * 0.62 * np.cos(a), cy - r * 0.62 * np.sin(a)
+        d.rectangle((x - r * 0.06, y - r * 0.06, x + r * 0.06, y + r * 0.06), fill=255)
+    mask = mask.point(lambda v: v * opacity // 255)
+    return Image.composite(Image.new("RGB", img.size, (220, 30, 40)), img, mask)
+
+
+def save_image_pdf(images: list, path, dpi: float = 144, quality: int = 75) -> None:
+    """Page images as an image-only PDF (JPEG pages, as a scanner writes them; fixed dates, so
+    the same images give the same bytes)."""
+    import time
+
+    images = [im if im.mode in ("L", "RGB") else im.convert("RGB") for im in images]
+    when = time.gmtime(1704067200)  # 2024-01-01
+    _atomic_save(path, lambda tmp: images[0].save(tmp, "PDF", save_all=True, append_images=images[1:],
+                                                  resolution=dpi, quality=quality, creationDate=when,
+                                                  modDate=when, producer="nianbao synth"))
+
+
 RENDERERS = {"txt": render_text, "md": render_markdown, "html": render_html, "flat": render_flat}
 
 
