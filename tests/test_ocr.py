@@ -148,6 +148,22 @@ def test_ruled_table_grid_has_merged_cells():
     assert any(r > 1 for r, _ in spans) and any(c > 1 for _, c in spans)
 
 
+def test_table_cut_by_a_page_break_keeps_its_last_row():
+    """A table continued on the next page has no closing rule at the cut: its column rules
+    still make the grid, and the last row is closed at their common end."""
+    from nianbao.readers.ocr_layout import find_tables
+
+    img = Image.new("L", (1000, 700), 255)
+    d = ImageDraw.Draw(img)
+    for y in range(100, 551, 50):  # no rule at 600, where the columns end
+        d.line((100, y, 900, y), fill=0, width=2)
+    for x in range(100, 901, 100):
+        d.line((x, 100, x, 600), fill=0, width=2)
+    grids = find_tables(np.asarray(img))[0]
+    assert len(grids) == 1
+    assert len(grids[0].ys) == 11 and len(grids[0].cells) == 80  # 10 rows (the open one too) x 8
+
+
 def test_blank_image_is_one_line_error(tmp_path):
     p = tmp_path / "blank.png"
     Image.new("RGB", (800, 1100), "white").save(p)
@@ -212,15 +228,9 @@ def _corpus_case(corpus_dir, tmp_path, name):
     return src, pages, text_subset(src, pages, tmp_path / "text.pdf")
 
 
-#: Known gaps, kept visible (strict: the test fails once they are fixed, so the mark goes):
-#: on hongze 2023's 表三 page the ruled grid is not found, the rows fall back to text lines and
-#: three rows whose labels share a merged cell run together (173/200 cells equal when measured).
-_NO_GRID = pytest.mark.xfail(strict=True, reason="hongze 2023 表三: ruled grid not found, rows merged (known gap, docs/ocr.md)")
-
-
 @pytest.mark.slow
 @pytest.mark.corpus
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_NO_GRID) if "2023" in n else n for n in sorted(CORPUS_PAGES)])
+@pytest.mark.parametrize("name", sorted(CORPUS_PAGES))
 def test_corpus_scan_2x_reads_like_text_layer(corpus_dir, tmp_path, name):
     src, pages, ref = _corpus_case(corpus_dir, tmp_path, name)
     assert_reads_like_text_layer(image_pdf(render(src, pages), tmp_path / "scan.pdf"), ref)
