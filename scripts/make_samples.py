@@ -27,13 +27,15 @@ FIXTURES_DIR = Path("tests/fixtures/reports")
 
 FORM_NAMES = {"txt": "plain text (tab-separated tables)", "flat": "crawler text (body on one line)",
               "md": "markdown (pipe tables)", "html": "portal web page (Word-exported tables)",
-              "docx": "Word document (merged cells)", "pdf": "PDF with a text layer"}
+              "docx": "Word document (merged cells)", "pdf": "PDF with a text layer",
+              "scan": "scanned PDF (colour page images, no text layer: OCR)",
+              "doc": "legacy Word .doc (converted by LibreOffice)"}
 
 
 @dataclass
 class Item:
     file: str
-    form: str  # txt | flat | md | html | docx | pdf
+    form: str  # txt | flat | md | html | docx | pdf | scan | doc
     spec: synth.Spec
     note: str = ""
     extra_rules: tuple[str, ...] = field(default_factory=tuple)
@@ -122,6 +124,21 @@ def samples() -> list[Item]:
             defects=["version-2019-in-2021", "period-year", "narr-review", "t3-blank", "text-year-future"]),
              "2019 表二 in a 2022 report; statistics period of the wrong year; prose denies a review that "
              "表四 shows; blank 表三 cells; a year two years ahead"),
+        Item("bailu-water-2023-scan.pdf", "scan", R(
+            agency=f"{QL}{BL}水利局", short="县水利局", region=f"{QL}{BL}", year=2023,
+            new=[6, 1, 0, 0, 0, 0], carried=[1, 0, 0, 0, 0, 0],
+            results={"granted": [4, 1, 0, 0, 0, 0], "partially_granted": [1, 0, 0, 0, 0, 0],
+                     "unavailable_not_held": [1, 0, 0, 0, 0, 0]},
+            table2_rows={"normative_documents": (1, 0, 7), "licensing": 92, "penalty": 14}),
+             "clean report as a scan of the printed, sealed copy: 3 colour page images at 200 dpi, 0.6–1.1° "
+             "askew with grain, the red seal over the signature; no text layer, so it is read by OCR"),
+        Item("lanxi-culture-2022.doc", "doc", R(
+            agency=f"{QL}{LX}文化和旅游局", short="区文旅局", year=2022,
+            new=[11, 2, 0, 1, 0, 0], results={"granted": [7, 2, 0, 1, 0, 0], "unavailable_not_held": [3, 0, 0, 0, 0, 0],
+                                               "other_other": [1, 0, 0, 0, 0, 0]},
+            table2_rows={"normative_documents": (2, 0, 13), "licensing": 318, "penalty": 26}),
+             "clean report as a legacy Word .doc (the Word rendering saved by LibreOffice as Word 97); "
+             "read after LibreOffice converts it back"),
     ]
 
 
@@ -205,8 +222,35 @@ def write_item(item: Item, folder: Path) -> None:
     if item.form == "flat":
         text = synth.render_flat(item.spec)
         synth._atomic_save(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    elif item.form == "scan":
+        synth.render_scan(item.spec, path)
+    elif item.form == "doc":
+        write_doc(item.spec, path)
     else:
         synth.write_report(item.spec, path, item.form)
+
+
+def write_doc(spec: synth.Spec, path: Path) -> None:
+    """The Word rendering saved as a Word 97 .doc by LibreOffice (headless, a fresh profile in a
+    temporary directory). The bytes depend on the LibreOffice version, so the test compares the
+    .doc by what it reads as, not byte for byte."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        raise SystemExit(f"{path.name}: LibreOffice (soffice) is needed to write the .doc sample "
+                         "(apt-get install libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
+        work = Path(tmp)
+        src = work / (path.stem + ".docx")
+        synth.render_docx(spec, src)
+        subprocess.run([exe, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "doc:MS Word 97", "--outdir", str(work / "out"), str(src)],
+                       check=True, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+        data = (work / "out" / (path.stem + ".doc")).read_bytes()
+    synth._atomic_save(path, lambda t: Path(t).write_bytes(data))
 
 
 def index_csv(items: list[Item]) -> str:
@@ -227,6 +271,10 @@ def samples_readme(items: list[Item]) -> str:
              "Clean samples should audit with no error and no warning. The defect samples list the rule",
              "ids their planted defects should make fire; \"may also\" rules follow from the same defect.",
              "The only real place name in any sample is the district planted by the `text-region` defect.",
+             "The scanned sample has no text layer: it is read by OCR (a few seconds a page; every table",
+             "cell keeps its page, box and score, and a cell OCR doubts is left out of the arithmetic, which",
+             "shows as info findings). The `.doc` sample needs LibreOffice (installed by `scripts/test.sh`",
+             "as root); its bytes depend on LibreOffice's version, so the test compares what it reads as.",
              "", "| file | agency | year / format | input | planted defects | rules expected | may also |",
              "|---|---|---|---|---|---|---|"]
     for it in items:
@@ -240,12 +288,16 @@ def samples_readme(items: list[Item]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_all(out: Path) -> list[Path]:
+def write_all(out: Path, legacy_word: bool = True) -> list[Path]:
+    """Write everything under ``out``; without ``legacy_word`` the .doc sample (which needs
+    LibreOffice) is left out."""
     written = []
     for folder, items, index in ((SAMPLES_DIR, samples(), None), (FIXTURES_DIR, fixtures(), "INDEX.csv")):
         dest = out / folder
         dest.mkdir(parents=True, exist_ok=True)
         for it in items:
+            if it.form == "doc" and not legacy_word:
+                continue
             write_item(it, dest)
             written.append(dest / it.file)
         if index:

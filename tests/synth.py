@@ -1327,10 +1327,11 @@ def _save_deterministic(d, path) -> None:
 _FONT = "STSong-Light"
 
 
-def render_pdf(spec: Spec | Doc, path) -> None:
+def render_pdf(spec: Spec | Doc, path, compact: bool = False) -> None:
     """A PDF with a text layer (CID font STSong-Light, extractable as Chinese), tables drawn as
     grids, a running header and page numbers; 表三 is long enough to continue onto the next
-    page, and a grid ``break`` forces a page break inside the table."""
+    page, and a grid ``break`` forces a page break inside the table. ``compact`` leaves 表三's
+    rows at their natural height (fewer pages: what a scan made from it has to OCR)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -1376,7 +1377,7 @@ def render_pdf(spec: Spec | Doc, path) -> None:
             else:
                 widths = [50 * mm] + [38 * mm] * (width - 1)
             # 表三 rows are tall enough that the table never fits one page: it always continues.
-            heights = ([None] * 3 + [11 * mm] * (len(full) - 3)) if b.name == "table3" and len(full) > 3 else None
+            heights = ([None] * 3 + [11 * mm] * (len(full) - 3)) if b.name == "table3" and len(full) > 3 and not compact else None
             story.append(Table(data, colWidths=widths, rowHeights=heights, style=TableStyle(style)))
         story.append(Spacer(1, 6))
     header = f"{doc.meta.get('site', '')}门户网站 · 政府信息公开专栏"
@@ -1412,6 +1413,110 @@ def _atomic_save(path, save: Callable) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+# ------------------------------------------------------------------ scans
+def render_pages(pdf_path, pages=None, dpi: float = 144) -> list:
+    """The pages of a PDF as Pillow images at ``dpi`` (pypdfium2), for making scans."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        idx = range(len(pdf)) if pages is None else pages
+        return [pdf[i].render(scale=dpi / 72).to_pil() for i in idx]
+    finally:
+        pdf.close()
+
+
+def scan_noise(img, angle: float, seed: int = 3, sigma: float = 12, colour: bool = False):
+    """A page as a flatbed scan: turned ``angle`` degrees, grain, specks, a little blur; grey
+    unless ``colour`` (a colour scan keeps a red seal red)."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    mode = "RGB" if colour else "L"
+    rot = img.convert(mode).rotate(angle, resample=Image.BICUBIC, expand=False,
+                                   fillcolor=(255, 255, 255) if colour else 255)
+    arr = np.asarray(rot).astype(np.int16)
+    grain = rng.normal(0, sigma, (rot.height, rot.width)).astype(np.int16)
+    arr = arr + (grain[..., None] if colour else grain)
+    arr[rng.random((rot.height, rot.width)) < 0.0015] = 0
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), mode).filter(ImageFilter.GaussianBlur(0.4))
+
+
+def stamp_seal(img, where: tuple[float, float], opacity: int = 200):
+    """A red official seal (ring, inner ring, star, a band of lettering) over the page at
+    ``where`` (shares of its width and height). The seal is drawn as one impression — a mask,
+    then red laid over the page once at ``opacity`` — so overlapping strokes do not darken each
+    other as stacked translucent shapes would; text under the seal shows through darker."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    img = img.convert("RGB")
+    mask = Image.new("L", img.size, 0)
+    d = ImageDraw.Draw(mask)
+    cx, cy = img.width * where[0], img.height * where[1]
+    r = img.width * 0.14
+    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=255, width=max(4, int(r / 14)))
+    d.ellipse((cx - r * 0.8, cy - r * 0.8, cx + r * 0.8, cy + r * 0.8), outline=255, width=2)
+    pts = [(cx + r * 0.3 * np.cos(a) * (1 if k % 2 == 0 else 0.45), cy + r * 0.3 * np.sin(a) * (1 if k % 2 == 0 else 0.45))
+           for k, a in enumerate(np.linspace(-np.pi / 2, 3 * np.pi / 2, 11)[:-1])]
+    d.polygon(pts, fill=255)
+    for k in range(12):
+        a = np.pi * (0.15 + 0.7 * k / 11)
+        x, y = cx - r * 0.62 * np.cos(a), cy - r * 0.62 * np.sin(a)
+        d.rectangle((x - r * 0.06, y - r * 0.06, x + r * 0.06, y + r * 0.06), fill=255)
+    mask = mask.point(lambda v: v * opacity // 255)
+    return Image.composite(Image.new("RGB", img.size, (220, 30, 40)), img, mask)
+
+
+def save_image_pdf(images: list, path, dpi: float = 144, quality: int = 75, title: str = "scan") -> None:
+    """Page images as an image-only PDF (JPEG pages, as a scanner writes them; fixed dates and
+    title — Pillow would put the temporary file's name in — so the same images give the same
+    bytes)."""
+    import time
+
+    images = [im if im.mode in ("L", "RGB") else im.convert("RGB") for im in images]
+    when = time.gmtime(1704067200)  # 2024-01-01
+    _atomic_save(path, lambda tmp: images[0].save(tmp, "PDF", save_all=True, append_images=images[1:],
+                                                  resolution=dpi, quality=quality, creationDate=when,
+                                                  modDate=when, producer="nianbao synth", title=title))
+
+
+def render_scan(spec: Spec | Doc, path, dpi: float = 200) -> None:
+    """The report as a colour scan of its printed, sealed copy: the compact PDF rendered at
+    ``dpi``, each page a little askew with grain, the agency's red seal over the signature on the
+    last page, saved as an image-only PDF (no text layer: it must be read by OCR). Fixed seeds
+    and dates, so the same spec gives the same bytes."""
+    import tempfile
+    from pathlib import Path
+
+    import pypdfium2 as pdfium
+
+    doc = spec if isinstance(spec, Doc) else build(spec)
+    with tempfile.TemporaryDirectory(prefix="nianbao-scan-") as tmp:
+        src = Path(tmp) / "print.pdf"
+        render_pdf(doc, src, compact=True)
+        pages = render_pages(src, dpi=dpi)
+        pdf = pdfium.PdfDocument(str(src))
+        last = pdf[len(pdf) - 1]
+        text = last.get_textpage()
+        agency = doc.meta.get("agency", "")
+        found = text.search(agency, match_case=True).get_next() if agency else None
+        where = (0.72, 0.8)
+        if found:  # the signature: the agency's name, last on the page
+            w, h = last.get_size()
+            hits = [text.get_charbox(i) for i in range(found[0], found[0] + found[1])]
+            x = (min(b[0] for b in hits) + max(b[2] for b in hits)) / 2
+            y = (min(b[1] for b in hits) + max(b[3] for b in hits)) / 2
+            where = (x / w, 1 - y / h)
+        text.close()
+        pdf.close()
+    pages[-1] = stamp_seal(pages[-1], where)
+    angles = (0.8, -0.6, 1.1, -0.9)
+    scans = [scan_noise(p, angles[k % len(angles)], seed=k, sigma=3, colour=True) for k, p in enumerate(pages)]
+    save_image_pdf(scans, path, dpi=dpi, quality=40, title=doc.title)
 
 
 RENDERERS = {"txt": render_text, "md": render_markdown, "html": render_html, "flat": render_flat}

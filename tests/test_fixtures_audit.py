@@ -44,9 +44,18 @@ def _sample_rows():
         yield SAMPLES / it.file, ";".join(it.rules), ";".join(it.also)
 
 
-CASES = [pytest.param(*c, id=c[0].name,
-                      marks=[pytest.mark.xfail(reason=KNOWN[c[0].name], strict=False)] if c[0].name in KNOWN else [])
-         for c in list(_index_rows()) + list(_sample_rows())]
+def _marks(path) -> list:
+    marks = [pytest.mark.xfail(reason=KNOWN[path.name], strict=False)] if path.name in KNOWN else []
+    if "-scan" in path.name or path.suffix == ".doc":  # OCR or LibreOffice: seconds per file
+        marks.append(pytest.mark.slow)
+    if path.suffix == ".doc":
+        from nianbao.readers.legacy_word import soffice
+
+        marks.append(pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed"))
+    return marks
+
+
+CASES = [pytest.param(*c, id=c[0].name, marks=_marks(c[0])) for c in list(_index_rows()) + list(_sample_rows())]
 
 
 @pytest.mark.parametrize("path,rules,also", CASES)

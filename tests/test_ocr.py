@@ -15,7 +15,9 @@ import logging
 import numpy as np
 import pytest
 from conftest import FIXTURES
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
+
+import synth
 
 import nianbao
 from nianbao.errors import InputError
@@ -50,37 +52,12 @@ def text_subset(src, pages, out):
 
 
 def image_pdf(images: list[Image.Image], out, dpi=144):
-    images = [im.convert("RGB") for im in images]
-    images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
+    synth.save_image_pdf(images, out, dpi=dpi)
     return out
 
 
-def skewed(img: Image.Image, angle: float, seed: int = 3) -> Image.Image:
-    rng = np.random.default_rng(seed)
-    rot = img.convert("L").rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
-    arr = np.asarray(rot).astype(np.int16) + rng.normal(0, 12, (rot.height, rot.width)).astype(np.int16)
-    speckle = rng.random(arr.shape) < 0.0015
-    arr[speckle] = 0
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.4))
-
-
-def stamped(img: Image.Image, where: tuple[float, float]) -> Image.Image:
-    """A red seal (ring, star, lettering band) drawn over the page at a share of its size."""
-    img = img.convert("RGB")
-    d = ImageDraw.Draw(img, "RGBA")
-    cx, cy = img.width * where[0], img.height * where[1]
-    r = img.width * 0.14
-    red = (220, 30, 40, 200)
-    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=max(4, int(r / 14)))
-    d.ellipse((cx - r * 0.8, cy - r * 0.8, cx + r * 0.8, cy + r * 0.8), outline=red, width=2)
-    pts = [(cx + r * 0.3 * np.cos(a) * (1 if k % 2 == 0 else 0.45), cy + r * 0.3 * np.sin(a) * (1 if k % 2 == 0 else 0.45))
-           for k, a in enumerate(np.linspace(-np.pi / 2, 3 * np.pi / 2, 11)[:-1])]
-    d.polygon(pts, fill=red)
-    for k in range(12):
-        a = np.pi * (0.15 + 0.7 * k / 11)
-        x, y = cx - r * 0.62 * np.cos(a), cy - r * 0.62 * np.sin(a)
-        d.rectangle((x - r * 0.06, y - r * 0.06, x + r * 0.06, y + r * 0.06), fill=red)
-    return img
+skewed = synth.scan_noise
+stamped = synth.stamp_seal
 
 
 # ---------------------------------------------------------------- comparing
@@ -124,6 +101,28 @@ def test_red_seal_is_washed_out_and_black_text_kept():
     assert grey[150, 86] > 240  # the ring is gone
 
 
+def test_rule_under_a_translucent_seal_is_kept():
+    """A seal printed over a table: where it covers a black rule the pixel is dark red, not
+    black; it must stay dark (the grid needs the rule) while the seal on bare paper goes."""
+    from nianbao.readers.ocr_image import normalise
+    from nianbao.readers.ocr_layout import find_tables
+
+    img = Image.new("RGB", (1000, 700), "white")
+    d = ImageDraw.Draw(img)
+    for y in range(100, 601, 50):
+        d.line((100, y, 900, y), fill=0, width=2)
+    for x in range(100, 901, 100):
+        d.line((x, 100, x, 600), fill=0, width=2)
+    sealed = synth.stamp_seal(img, (0.5, 0.5))
+    grey, _ = normalise(sealed, 144)
+    assert np.asarray(sealed)[350, 365, 1] < 100 and grey[350, 365] < 110  # the rule under the ring stays dark
+    ring = np.asarray(sealed)[:, :, 0].astype(int) - np.asarray(sealed)[:, :, 1]
+    ys, xs = np.nonzero(ring > 100)
+    assert grey[ys, xs].mean() > 200  # the seal itself is washed out
+    grids = find_tables(grey)[0]
+    assert len(grids) == 1 and len(grids[0].cells) == 80  # 10 rows x 8 columns, none merged by the seal
+
+
 def test_skew_is_estimated_from_the_rows():
     from nianbao.readers.ocr_image import normalise, skew_angle
 
@@ -147,6 +146,22 @@ def test_ruled_table_grid_has_merged_cells():
     assert grids, "no ruled table found on the rendered fixture"
     spans = [(c.r1 - c.r0, c.c1 - c.c0) for g in grids for c in g.cells]
     assert any(r > 1 for r, _ in spans) and any(c > 1 for _, c in spans)
+
+
+def test_table_cut_by_a_page_break_keeps_its_last_row():
+    """A table continued on the next page has no closing rule at the cut: its column rules
+    still make the grid, and the last row is closed at their common end."""
+    from nianbao.readers.ocr_layout import find_tables
+
+    img = Image.new("L", (1000, 700), 255)
+    d = ImageDraw.Draw(img)
+    for y in range(100, 551, 50):  # no rule at 600, where the columns end
+        d.line((100, y, 900, y), fill=0, width=2)
+    for x in range(100, 901, 100):
+        d.line((x, 100, x, 600), fill=0, width=2)
+    grids = find_tables(np.asarray(img))[0]
+    assert len(grids) == 1
+    assert len(grids[0].ys) == 11 and len(grids[0].cells) == 80  # 10 rows (the open one too) x 8
 
 
 def test_blank_image_is_one_line_error(tmp_path):
@@ -213,15 +228,9 @@ def _corpus_case(corpus_dir, tmp_path, name):
     return src, pages, text_subset(src, pages, tmp_path / "text.pdf")
 
 
-#: Known gaps, kept visible (strict: the test fails once they are fixed, so the mark goes):
-#: on hongze 2023's 表三 page the ruled grid is not found, the rows fall back to text lines and
-#: three rows whose labels share a merged cell run together (173/200 cells equal when measured).
-_NO_GRID = pytest.mark.xfail(strict=True, reason="hongze 2023 表三: ruled grid not found, rows merged (known gap, docs/ocr.md)")
-
-
 @pytest.mark.slow
 @pytest.mark.corpus
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_NO_GRID) if "2023" in n else n for n in sorted(CORPUS_PAGES)])
+@pytest.mark.parametrize("name", sorted(CORPUS_PAGES))
 def test_corpus_scan_2x_reads_like_text_layer(corpus_dir, tmp_path, name):
     src, pages, ref = _corpus_case(corpus_dir, tmp_path, name)
     assert_reads_like_text_layer(image_pdf(render(src, pages), tmp_path / "scan.pdf"), ref)
@@ -238,7 +247,6 @@ def test_corpus_scan_150dpi_skewed_noisy(corpus_dir, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.corpus
-@pytest.mark.xfail(strict=True, reason="a seal over 表三 breaks its rules, so the grid is lost (124/200 cells equal when measured; known gap, docs/ocr.md)")
 def test_corpus_scan_with_red_seal_over_table(corpus_dir, tmp_path):
     src, pages, ref = _corpus_case(corpus_dir, tmp_path, "jiangsu-huaian-hongze-district-gov-2024.pdf")
     images = render(src, pages)

@@ -119,13 +119,27 @@ def check_text(path, text: str) -> None:
         raise LimitError(path, "max_number_digits", end - m.start(), lim.max_number_digits)
 
 
+def _address_space() -> int:
+    """Bytes of address space this process holds now (Linux ``/proc``; 0 where unknown)."""
+    try:
+        import os
+
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
 def cap_memory(mb: int | None):
     """Cap this process's address space at ``mb`` MB (``RLIMIT_AS``; 0 or None: no cap), so
     that an input which still gets past the size limits ends in a ``MemoryError`` — reported
     as "over the memory limit" — instead of taking the machine's memory. Only lowers the soft
     limit; returns a function that puts it back (a caller that runs the CLI in-process, such as
-    a test, must not leave its own process — and the browsers it starts — capped)."""
-    limit = address_space_limit(mb)
+    a test, must not leave its own process — and the browsers it starts — capped). The ceiling
+    is counted on top of the address space the process already holds: a fresh CLI holds little,
+    but an in-process caller that has loaded the OCR engine (onnxruntime threads reserve
+    hundreds of MB) can already be past ``mb``, and a cap below that fails every allocation."""
+    limit = address_space_limit(mb, already=_address_space())
     if limit is None:
         return lambda: None
     import resource
@@ -135,18 +149,19 @@ def cap_memory(mb: int | None):
     return lambda: resource.setrlimit(resource.RLIMIT_AS, before)
 
 
-def address_space_limit(mb: int | None) -> tuple[int, int] | None:
+def address_space_limit(mb: int | None, already: int = 0) -> tuple[int, int] | None:
     """The ``RLIMIT_AS`` pair (soft, hard) that caps a process's address space at ``mb`` MB:
     None for no cap (``mb`` 0 or None, no ``resource`` module on this platform — the size
     limits still hold — or a current limit already as low). Only the soft limit is lowered.
-    Used by the CLI for itself and by the batch for its kernels."""
+    ``already``: bytes held now, added to the ceiling (the CLI's own process). Used by the CLI
+    for itself and by the batch for its kernels."""
     if not mb:
         return None
     try:
         import resource
     except ImportError:
         return None
-    want = int(mb) * 2**20
+    want = int(mb) * 2**20 + already
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         want = min(want, hard)

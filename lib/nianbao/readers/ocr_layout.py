@@ -3,7 +3,8 @@
 The recogniser returns loose boxes of text. A report's tables are drawn with ruling lines (the
 same lines pdfplumber uses for a text-layer PDF), so the lines are found in the image — long
 horizontal and vertical runs of dark pixels, kept only where a vertical run meets horizontal ones
-at both ends, which no character stroke does — and give each table its grid: the x of every
+at both ends (or, for a table cut by a page break, at one end and across two more), which no
+character stroke does — and give each table its grid: the x of every
 vertical rule, the y of every horizontal rule, and a cell wherever rules close a rectangle; a
 cell without an inner rule spans several grid columns or rows, as a merged cell does. Boxes go to
 the cell holding their centre; boxes outside tables are grouped into text lines by vertical
@@ -91,6 +92,7 @@ def find_tables(grey: np.ndarray) -> tuple[list[Grid], np.ndarray]:
     vert = cv2.morphologyEx(vert, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 20)))
     hsegs = _segments(horiz, horizontal=True)
     vsegs = [v for v in _segments(vert, horizontal=False) if _joins(v, hsegs)]
+    hsegs += _closing_rules(vsegs, hsegs)
     lines = np.zeros_like(ink)
     if len(hsegs) < 2 or len(vsegs) < 2:
         return [], lines
@@ -131,14 +133,35 @@ def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[float, float, fl
     return out
 
 
+def _meets(v, h, y: float, tol: float = 6) -> bool:
+    return h[0] - tol <= v[2] and v[0] <= h[2] + tol and h[1] - tol <= y <= h[3] + tol
+
+
 def _joins(v, hsegs, tol: float = 6) -> bool:
-    """A vertical run is a rule when horizontal rules meet it at its top and at its bottom."""
+    """A vertical run is a rule when horizontal rules meet it at its top and at its bottom, or
+    at one end and at two more places along it: a table cut by a page break has no closing rule
+    at the cut, yet its column rules cross every row rule. A character stroke does neither."""
     x0, y0, x1, y1 = v
+    top = any(_meets(v, h, y0) for h in hsegs)
+    bottom = any(_meets(v, h, y1) for h in hsegs)
+    if top and bottom:
+        return True
+    crossed = sum(1 for h in hsegs if h[0] - tol <= x1 and x0 <= h[2] + tol and y0 + tol < (h[1] + h[3]) / 2 < y1 - tol)
+    return (top or bottom) and crossed >= 2
 
-    def meets(y):
-        return any(h[0] - tol <= x1 and x0 <= h[2] + tol and h[1] - tol <= y <= h[3] + tol for h in hsegs)
 
-    return meets(y0) and meets(y1)
+def _closing_rules(vsegs, hsegs, tol: float = 6) -> list[tuple[float, float, float, float]]:
+    """The edge a page break left open: where two or more column rules end at the same height
+    with no horizontal rule there, a rule is assumed across them, so the last (or first) row of
+    the cut table is closed like the others."""
+    ends = [(v[3], v) for v in vsegs if not any(_meets(v, h, v[3]) for h in hsegs)]
+    ends += [(v[1], v) for v in vsegs if not any(_meets(v, h, v[1]) for h in hsegs)]
+    out = []
+    for y in _cluster([e for e, _ in ends], tol):
+        group = [v for e, v in ends if abs(e - y) <= tol]
+        if len(group) >= 2:
+            out.append((min(v[0] for v in group), y, max(v[2] for v in group), y))
+    return out
 
 
 def _within(seg, box, tol: float = 3) -> bool:

@@ -3,7 +3,8 @@
 The 2019 revision of the 条例 is 国务院令第711号 (effective 2019-05-15); the original was
 第492号. Only citations that follow the 条例's name are judged, since a report may cite other
 国务院令 legitimately. Document numbers use the 〔〕 brackets of official style; other
-brackets are a style warning, a wrong number for a document identified by its name an error.
+brackets are a style warning (not on a scan: OCR reads 〔〕 as [] or （）), a wrong number for a
+document identified by its name an error.
 """
 from __future__ import annotations
 
@@ -106,7 +107,8 @@ def _documents(report, text: str):
             right = f"国办{kind}函〔{year}〕{known[0]}号"
             yield Finding(severity="error", message=f"文号“{quote}”有误，应为“{right}”", location=loc,
                           expected=right, actual=quote, quote=_near(text, m.start(), m.end()))
-        elif (m.group(2), m.group(4)) != ("〔", "〕"):
+        elif (m.group(2), m.group(4)) != ("〔", "〕") and not report.document.ocr:
+            # a scan's brackets are what OCR guessed (〔〕 is read as [] or （）): style not judged
             right = f"国办{kind}函〔{year}〕{num}号"
             yield Finding(severity="warning", message=f"文号“{quote}”的年份括号应为六角括号“〔〕”：“{right}”",
                           location=loc, expected=right, actual=quote,
