@@ -21,7 +21,7 @@ from typing import Any
 from .version import __version__
 from .config import agency_kind, load_config
 from .errors import InputError
-from .findings import SEVERITIES, Finding, severity_rank
+from .findings import SEVERITIES, Finding, severity_counts, severity_rank
 from .model import PUBLISHED_SOURCE_LABELS, Report
 from .schema import TABLE_SHORT
 from .rules.registry import report_rules
@@ -142,10 +142,7 @@ class AuditResult:
 
     @property
     def summary(self) -> dict[str, int]:
-        out = {s: 0 for s in SEVERITIES}
-        for f in self.findings:
-            out[f.severity] = out.get(f.severity, 0) + 1
-        return out
+        return severity_counts(self.findings)
 
     def to_json(self) -> dict:
         """The audit result of schema.md, plus ``config``, ``rules_run``, ``rules_disabled``

@@ -14,6 +14,14 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
+def severity_counts(findings) -> dict[str, int]:
+    """How many findings of each severity (every severity present, 0 where none)."""
+    out = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        out[f.severity] = out.get(f.severity, 0) + 1
+    return out
+
+
 def severity_rank(severity: str | None) -> int:
     """0 for error, 1 warning, 2 info; anything else sorts last."""
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)

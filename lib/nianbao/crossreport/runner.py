@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..findings import SEVERITIES, Finding, severity_rank
+from ..findings import Finding, severity_counts, severity_rank
 from .batch import CrossBatch, Entry
 
 from ..batchfolder import CROSS_FILE  # noqa: E402
@@ -32,10 +32,7 @@ class CrossResult:
 
     @property
     def summary(self) -> dict[str, int]:
-        out = {s: 0 for s in SEVERITIES}
-        for f in self.findings:
-            out[f.severity] = out.get(f.severity, 0) + 1
-        return out
+        return severity_counts(self.findings)
 
     def for_report(self, rid: str) -> list[Finding]:
         return [f for f in self.findings if f.location.get("report") == rid]
