@@ -12,7 +12,9 @@ from pathlib import Path
 
 from ..errors import InputError
 
-REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".js", ".docx", ".pdf")
+#: Scans (.pdf, page images) are read by OCR, .doc/.wps through LibreOffice (docs/readers.md).
+REPORT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".js", ".docx", ".pdf", ".doc", ".wps",
+                   ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 #: The checkout the package runs from, when it runs from one (for the commit in the record).
 ROOT = Path(__file__).resolve().parents[3]
 
