@@ -723,6 +723,8 @@ def render_flat(spec: Spec | Doc, sep: str | None = None) -> str:
         if isinstance(b, Para):
             body.append(b.text)
             continue
+        if body:
+            body.append(" ")  # the crawler keeps a space between a heading and the table under it
         prev_label = False  # the last printed cell was a label
         for row in b.rows:
             prev_num = False
