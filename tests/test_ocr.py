@@ -24,7 +24,7 @@ from nianbao.errors import InputError
 from nianbao.model import AMBIGUOUS, UNREADABLE
 
 pdfium = pytest.importorskip("pypdfium2")
-pytest.importorskip("rapidocr_onnxruntime")
+pytest.importorskip("rapidocr_openvino")
 
 CLEAN_PDF = FIXTURES / "reports" / "clean.pdf"
 #: the table pages of the corpus PDFs (0-based), so a test OCRs 3–4 pages, not the whole report

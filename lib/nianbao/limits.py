@@ -137,7 +137,7 @@ def cap_memory(mb: int | None):
     limit; returns a function that puts it back (a caller that runs the CLI in-process, such as
     a test, must not leave its own process — and the browsers it starts — capped). The ceiling
     is counted on top of the address space the process already holds: a fresh CLI holds little,
-    but an in-process caller that has loaded the OCR engine (onnxruntime threads reserve
+    but an in-process caller that has loaded the OCR engine (the OCR runtime's threads reserve
     hundreds of MB) can already be past ``mb``, and a cap below that fails every allocation."""
     limit = address_space_limit(mb, already=_address_space())
     if limit is None:
