@@ -91,7 +91,7 @@ nb.applicants_chart(result)
 
 # %% [markdown]
 # ## 与上年比较
-# 指定 `previous_path` 时：统计表的变化、表三结转核对、与上年重复的文字（并列展示）。批量审核时，批次中有上年报告的，另见同目录的 compare.html。
+# 指定 `previous_path` 时：统计表的变化、表三结转核对、与上年重复的文字（并列展示）。批量审核时不指定：批次中有同一机关上一年度报告的，由批次的跨报告步骤在审核页的本节填入比较（依据整个批次的审核结果）。
 
 # %%
 nb.compare(result, previous_path)

@@ -1,7 +1,10 @@
-"""The cross-report step inside a real batch (papermill audits, then crossreport.json, compare
-pages, the index's list, and the region overview rendered in headless Chromium)."""
+"""The cross-report step inside a real batch (papermill audits, then crossreport.json, the
+与上年比较 section of each audit page, the index's list, and the region overview rendered in
+headless Chromium)."""
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import json
 import subprocess
 from pathlib import Path
@@ -9,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import synthbatch as sb
-from test_batch import notebook_args, run_cli
+from test_batch import elements, notebook_args, run_cli
+from test_compare_section import HOSTILE, plant
 
 pytestmark = [pytest.mark.slow]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -21,9 +25,11 @@ def out(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("crossbatch")
     inp, out = tmp / "in", tmp / "out"
     inp.mkdir()
-    ms = sb.members(4, years=(2022, 2023))
+    ms = sb.members(5, years=(2022, 2023))
+    ms[4] = dataclasses.replace(ms[4], years=(2023,))  # an agency alone in the batch
     texts = sb.batch_texts(ms)
     a, b, c = ms[0], ms[1], ms[2]
+    texts[f"{a.seed}-2022.txt"] = plant(texts[f"{a.seed}-2022.txt"], HOSTILE)
     texts[f"{a.seed}-2023.txt"] = sb.reissue(texts[f"{a.seed}-2022.txt"], 2022, 2023)
     texts[f"{b.seed}-2023.txt"] = sb.lift_paragraph(texts[f"{b.seed}-2023.txt"],
                                                     texts[f"{c.seed}-2023.txt"], c.place)
@@ -34,7 +40,18 @@ def out(tmp_path_factory):
     return {"out": out, "members": ms}
 
 
-def test_batch_writes_crossreport_and_compare_pages(out):
+def _section(page: str) -> str:
+    cmp = importlib.import_module("nianbao.workbook.compare")
+    assert page.count(cmp.BEGIN) == page.count(cmp.END) == 1
+    return page[page.index(cmp.BEGIN):page.index(cmp.END)]
+
+
+def _pages(o: Path, ids: dict) -> dict[str, str]:
+    return {rid: (o / rec["outputs"]["html"]).read_text(encoding="utf-8")
+            for rid, rec in ids.items()}
+
+
+def test_batch_writes_crossreport_and_compare_sections(out):
     o, ms = out["out"], out["members"]
     m = json.loads((o / "manifest.json").read_text(encoding="utf-8"))
     assert m["run"]["crossreport_error"] is None
@@ -46,12 +63,42 @@ def test_batch_writes_crossreport_and_compare_pages(out):
     assert ("COPY-PREV", "warning", a23) in rules
     assert ("COPY-PEER", "error", b23) in rules
     assert len(cross["carry"]) == 4
-    # a compare page beside every 2023 audit page, escaped and linked back
+    # the section in every audit page: filled for the 2023 reports of the four agencies with
+    # a 2022 report; a note on the 2022 pages and the lone agency's
+    pages = _pages(o, ids)
     for rid, rec in ids.items():
-        page = o / Path(rec["outputs"]["html"]).parent / "compare.html"
-        assert page.is_file() == rec["file"].endswith("2023.txt"), rid
+        later = rec["file"].endswith("2023.txt") and not rec["file"].startswith(str(ms[4].seed))
+        sec = _section(pages[rid])
+        assert ('data-nianbao-compare="batch"' in sec) == later, rid
+        assert ("统计表的变化" in sec and "结转核对" in sec and "文字重复" in sec) == later, rid
+        assert ('data-nianbao-compare="none"' in sec) != later, rid
+        assert not [t for t, _ in elements(pages[rid]) if t == "script"], rid
+    sec = _section(pages[a23])
+    assert 'class="nb-carry-mismatch"' in sec and "重复的文字（左：本年；右：上年）" in sec
+    assert sec.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2  # escaped, both sides
+    assert "跨报告步骤" in sec and f"{ms[0].seed}-2022.txt" in sec
+    assert "<th>变化</th>" in _section(pages[b23])  # written afresh: the tables changed
+    # the executed notebooks, the records, keep the placeholder their kernel wrote
+    nb = (o / ids[a23]["outputs"]["ipynb"]).read_text(encoding="utf-8")
+    assert 'data-nianbao-compare=\\"pending\\"' in nb and "nb-provenance" not in nb
+    # no separate page; the index links to the section
+    assert not list(o.glob("*/compare.html"))
     index = (o / "index.html").read_text(encoding="utf-8")
-    assert 'id="cross"' in index and "COPY-PEER" in index and "compare.html" in index
+    assert 'id="cross"' in index and "COPY-PEER" in index
+    assert f'href="{ids[a23]["outputs"]["html"]}#nb-compare"' in index
+
+
+def test_running_the_cross_step_again_keeps_one_section(out):
+    from nianbao.crossreport import run_folder
+
+    o = out["out"]
+    ids = {r["id"]: r for r in json.loads((o / "manifest.json").read_text())["reports"]}
+    before = _pages(o, ids)
+    run_folder(o)
+    run_folder(o)
+    after = _pages(o, ids)
+    assert after == before
+    assert all(p.count('id="nb-compare"') == 1 for p in after.values())
 
 
 def test_region_overview_shows_the_region(out):
@@ -100,7 +147,22 @@ def test_region_overview_in_chromium(out):
         }""")
         assert same == [False, False, False, False]
         page.screenshot(path=str(ARTIFACTS / "region-overview.png"), full_page=True)
-        page.goto((next(o.glob("*/compare.html"))).as_uri())
+        # the 与上年比较 section inside a later year's audit page (report text escaped in it)
+        ms = out["members"]
+        rec = next(r for r in json.loads((o / "manifest.json").read_text())["reports"]
+                   if r["file"] == f"{ms[0].seed}-2023.txt")
+        page.on("dialog", lambda d: errors.append(f"dialog: {d.message}"))
+        page.goto((o / rec["outputs"]["html"]).as_uri() + "#nb-compare")
+        page.wait_for_load_state("load")
+        section = page.locator("#nb-compare")
+        assert section.is_visible() and "重复的文字" in section.inner_text()
+        assert "<script>alert(1)</script>" in section.inner_text()  # shown as text
+        # what the index's link shows: the section's heading below the sticky page header
+        top = page.evaluate("() => document.querySelector('#nb-compare h2')"
+                            ".getBoundingClientRect().top")
+        header = page.evaluate("() => document.querySelector('.nb-page-header')"
+                               ".getBoundingClientRect().bottom")
+        assert top >= header
         page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=False)
         browser.close()
     assert errors == []
@@ -111,9 +173,9 @@ def test_on_dask_the_cross_step_runs_in_the_client(tmp_path):
     pytest.importorskip("dask.distributed")
     inp, out = tmp_path / "in", tmp_path / "out"
     inp.mkdir()
-    m = sb.members(1, years=(2022, 2023))[0]
-    texts = sb.batch_texts([m])
-    texts[f"{m.seed}-2023.txt"] = sb.reissue(texts[f"{m.seed}-2022.txt"], 2022, 2023)
+    member = sb.members(1, years=(2022, 2023))[0]
+    texts = sb.batch_texts([member])
+    texts[f"{member.seed}-2023.txt"] = sb.reissue(texts[f"{member.seed}-2022.txt"], 2022, 2023)
     for name, text in texts.items():
         (inp / name).write_text(text, encoding="utf-8")
     proc, _ = run_cli(inp, "--out", out, "--executor", "dask", "--jobs", 2, "--no-progress",
@@ -123,4 +185,10 @@ def test_on_dask_the_cross_step_runs_in_the_client(tmp_path):
     warnings = {f["rule"] for f in cross["findings"] if f["severity"] == "warning"}
     # the re-issue repeats last year's text, and last year's 表二 stock without this year's
     assert warnings == {"COPY-PREV", "CROSS-STOCK"}
-    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["run"]["executor"] == "dask"
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["run"]["executor"] == "dask"
+    # the client filled the pages the workers sent back
+    states = {r["file"]: _section((out / r["outputs"]["html"]).read_text(encoding="utf-8"))
+              for r in m["reports"]}
+    assert 'data-nianbao-compare="batch"' in states[f"{member.seed}-2023.txt"]
+    assert 'data-nianbao-compare="none"' in states[f"{member.seed}-2022.txt"]

@@ -4,7 +4,8 @@ Runs after the per-report audits, from their results (``result.json``; never by 
 reports), in the process that drives the batch — on Dask the client. ``run(entries, config)``
 runs every enabled cross-report rule (``scope="batch"`` in the registry: identity, continuity,
 copy) over ``Entry`` objects; ``run_folder(batch_dir)`` does it for a batch output folder and
-writes ``crossreport.json`` beside ``manifest.json``. Findings are the ordinary ``Finding``
+writes ``crossreport.json`` beside ``manifest.json`` and the 与上年比较 section into each audit
+page (``workbook.compare``). Findings are the ordinary ``Finding``
 with the report they concern in ``location.report``; severities and ``disabled`` come from the
 same configuration as the single-report rules.
 """

@@ -109,9 +109,10 @@ def entries_from_folder(folder) -> list[Entry]:
 
 
 def run_folder(batch_dir, config=None, write: bool = True) -> CrossResult:
-    """Run the cross-report step on a batch folder; write ``crossreport.json`` (atomically)
-    and, for each report whose agency's previous year is in the batch, ``compare.html`` beside
-    its audit page. ``config`` defaults to the configuration the manifest recorded."""
+    """Run the cross-report step on a batch folder; write ``crossreport.json`` and fill the
+    与上年比较 section of each audit page (the comparison where the batch holds the agency's
+    previous year, a note where it does not), all atomically; run again, it replaces them.
+    ``config`` defaults to the configuration the manifest recorded."""
     from ..atomic import write_atomic
     from ..batchfolder import read_manifest
 
@@ -122,9 +123,9 @@ def run_folder(batch_dir, config=None, write: bool = True) -> CrossResult:
     if write:
         write_atomic(folder / CROSS_FILE,
                      json.dumps(res.to_json(), ensure_ascii=False, indent=1, default=str) + "\n")
-        from ..workbook.compare import write_compare_pages
+        from ..workbook.compare import write_compare_sections
 
-        write_compare_pages(folder, res)
+        write_compare_sections(folder, res)
     return res
 
 

@@ -71,7 +71,8 @@ def index_html(batch: BatchFolder, overview: bool, reviews: dict | None = None) 
 
 def _cross_rows(batch: BatchFolder) -> list[dict]:
     """The cross-report findings for the list under the table, most serious first; links only
-    to our own pages (the report's audit page, the other report's, compare.html)."""
+    to our own pages (the report's audit page, the other report's, the 与上年比较 section of the
+    report's page, ``#nb-compare``)."""
     from ..findings import severity_rank
 
     by_id = {e.id: e for e in batch.reports}
@@ -81,9 +82,7 @@ def _cross_rows(batch: BatchFolder) -> list[dict]:
             d = f.get("details") or {}
             other = d.get("other") or d.get("previous") or {}
             o = by_id.get(str(other.get("id")))
-            compare = None
-            if d.get("previous") and e.html:
-                compare = str(Path(e.html).parent / "compare.html")
+            compare = f"{e.html}#nb-compare" if d.get("previous") and e.html else None
             rows.append({"name": f"{e.agency or Path(e.file).stem} {e.year or ''}".strip(),
                          "html": e.html, "rule": f.get("rule"), "severity": f.get("severity"),
                          "message": f.get("message"),

@@ -1,22 +1,29 @@
 """“与上年比较”: one report beside the same agency's report of the year before.
 
-The same view in two places: the audit notebook's ``previous_path`` parameter (an auditor working
-on one agency points it at last year's report or its result JSON), and the batch, which writes
-``<id>/compare.html`` beside each audit page whose agency's previous year is in the batch (the
-batch's copy index then removes the text common to the whole batch; a lone pair has no batch to
-learn from, and says so). Shows the table deltas, the 表三 carry-over check column by column, and
+The same view in two places. In the audit notebook, the ``previous_path`` parameter (an auditor
+working on one agency points it at last year's report or its result JSON) fills the section at
+once. In a batch the notebook runs without it and leaves a placeholder: the agency of a report is
+known only once it is parsed, and the text common to the whole batch only once every report is
+audited, so the batch's cross-report step (``write_compare_sections``) fills the section of each
+audit page afterwards — the comparison where the batch holds the agency's previous year, a short
+note where it does not — with a line saying where it came from. The executed notebooks, the
+records, are not changed. Shows the table deltas, the 表三 carry-over check column by column, and
 the repeated text side by side. Report text is escaped like everywhere else.
+
+The section sits between ``BEGIN`` and ``END`` (HTML comments: escaped report text can never
+produce one), so filling it again replaces it.
 """
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from .. import schema
 from ..crossreport.batch import CrossBatch, Entry
 from ..crossreport.continuity import carry_check
 from ..crossreport.copy import SECTION_NAMES, passages, section_shares
-from .views import View, css, esc, html_table
+from .views import View, css, esc, html_table, safe_href
 
 STATUS_TEXT = {"ok": "一致", "mismatch": "不一致", "partial": "部分列空白，其余一致",
                "not-comparable": "无法核对"}
@@ -112,37 +119,91 @@ def compare_html(cur: Entry, prev: Entry, batch: CrossBatch | None = None,
             + "<h3>文字重复</h3>" + _text(idx, al, learned))
 
 
+#: The section's id: the index links to ``<page>#nb-compare``.
+SECTION_ID = "nb-compare"
+BEGIN, END = "<!-- nianbao-compare:begin -->", "<!-- nianbao-compare:end -->"
+PENDING = ("未指定上一年度报告（参数 <code>previous_path</code>），不作比较。批量审核时，"
+           "批次中有同一机关上一年度报告的，由批次的跨报告步骤在此填入比较。")
+NONE_IN_BATCH = "本批次中没有同一机关上一年度的报告，不作比较。"
+
+
+def section(body: str, state: str) -> str:
+    """The section with its markers; ``state`` (``pending``, ``notebook``, ``batch``, ``none``)
+    says who filled it."""
+    return (f'{BEGIN}<section id="{SECTION_ID}" class="nb-compare" '
+            f'data-nianbao-compare="{esc(state)}">{body}</section>{END}')
+
+
 def compare(result, previous_path: str = "") -> View:
     """The notebook cell: this report against ``previous_path`` (last year's report file or
-    its result JSON); says so when no previous report is given."""
+    its result JSON); without one, the placeholder the batch's cross-report step fills."""
     if not previous_path:
-        return View('<p class="nb-note">未指定上一年度报告（参数 <code>previous_path</code>），'
-                    "不作比较。</p>", "no previous report")
+        return View(section(f'<p class="nb-note">{PENDING}</p>', "pending"),
+                    "no previous report")
     cur = entry_of(result, "current")
     prev = entry_of(previous_path, "previous")
-    return View(f"<style>{css()}</style>" + compare_html(cur, prev),
+    return View(f"<style>{css()}</style>" + section(compare_html(cur, prev), "notebook"),
                 f"compared with {previous_path}")
 
 
-def write_compare_pages(folder: Path, res) -> list[Path]:
-    """``<id>/compare.html`` beside each audit page whose previous year the batch holds."""
-    from ..atomic import write_atomic
+def _provenance(cur: Entry, prev: Entry, n: int) -> str:
+    from ..version import __version__
 
+    link = safe_href(prev.href)
+    up = Path(os.path.relpath(link, Path(cur.href or ".").parent)).as_posix() if link else None
+    page = f'（<a href="{esc(up)}">上年审核页</a>）' if up else ""
+    return (f'<p class="nb-note nb-provenance">本节由批次的跨报告步骤（nianbao {esc(__version__)}）'
+            f"根据本批次的审核结果加入：本年 {esc(cur.file or cur.id)}（审核结果 {esc(cur.id)}），"
+            f"上年 {esc(prev.file or prev.id)}（审核结果 {esc(prev.id)}）{page}；"
+            f"共有文字从本批次 {n} 份报告中学习。执行记录 audit.ipynb 不含本节。</p>")
+
+
+def replace_section(page_path: Path, new: str) -> bool:
+    """Put ``new`` in place of the page's section (atomically); False when the page has no
+    section (a failure page, another notebook) or already shows exactly ``new``."""
+    from ..atomic import write_atomic
+    from ..site.export import ExportError, external_resources
+
+    page = Path(page_path).read_text(encoding="utf-8")
+    i = page.find(BEGIN)
+    j = page.find(END, i)
+    if i < 0 or j < 0 or page.count(BEGIN) != 1:
+        return False
+    out = page[:i] + new + page[j + len(END):]
+    if out == page:
+        return False
+    problems = external_resources(new)
+    if problems:
+        raise ExportError(f"{page_path}: the section would load or run: {problems[0]}")
+    write_atomic(Path(page_path), out)
+    return True
+
+
+def write_compare_sections(folder: Path, res) -> dict[str, str]:
+    """Fill the 与上年比较 section of every audit page of the batch (``res``: the cross-report
+    result): the comparison with each previous-year report of the agency the batch holds, else
+    the note that it holds none. Returns report id → ``batch`` | ``none`` for the pages
+    rewritten."""
     aliases = res.config.get("agency_aliases")
     common = (res.config["thresholds"]["copy_common_share"],
               res.config["thresholds"]["copy_common_min"])
-    written = []
+    prevs: dict[str, list[Entry]] = {}
     for prev, cur in res.batch.consecutive(aliases):
-        if not cur.href:
+        prevs.setdefault(cur.id, []).append(prev)
+    n = len(res.batch.entries)
+    done = {}
+    for e in res.batch.entries:
+        href = safe_href(e.href)
+        if not href or not (Path(folder) / href).is_file():
             continue
-        out = Path(folder) / Path(cur.href).parent / "compare.html"
-        back = Path(cur.href).name
-        body = compare_html(cur, prev, res.batch, common, aliases)
-        page = ("<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>"
-                f"<title>与上年比较 · {esc(cur.label)}</title><style>{css()}</style></head>"
-                f"<body class='nb-page'><p><a href='{esc(back)}'>← 本年审核页</a> · "
-                f"<a href='../index.html'>批量索引</a></p>{body}</body></html>")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(out, page)
-        written.append(out)
-    return written
+        if e.id in prevs:
+            state, body = "batch", "".join(
+                compare_html(e, p, res.batch, common, aliases) + _provenance(e, p, n)
+                for p in sorted(prevs[e.id], key=lambda p: p.id))
+        else:
+            state, body = "none", f'<p class="nb-note">{NONE_IN_BATCH}</p>'
+        page = Path(folder) / href
+        if replace_section(page, section(body, state)):
+            done[e.id] = state
+        (page.parent / "compare.html").unlink(missing_ok=True)  # an earlier version's own page
+    return done
