@@ -136,11 +136,15 @@ def find_period(h: str):
     return (start, end), (m.start(), m.end())
 
 
-_SIGN_DATE = re.compile(r"^\s*(?P<y>\d{4}|[〇○零O一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})"
-                        r"\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$")
+#: A date printed 年月日 in Arabic or Chinese numerals (2024年1月20日, 二〇二四年一月二十日); its
+#: groups ``y``, ``m`` and ``d`` are read by ``date_of``. The signature (prose.signature) uses it too.
+DATE = (r"(?P<y>\d{4}|[〇○零O一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})"
+        r"\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+_SIGN_DATE = re.compile(r"^\s*" + DATE + r"\s*$")
 
 
-def _cn_small(s: str) -> int | None:
+def cn_small(s: str) -> int | None:
+    """A month or day in Arabic or Chinese numerals (12, 十二, 二十一)."""
     if s.isdigit():
         return int(s)
     if s == "十":
@@ -151,6 +155,14 @@ def _cn_small(s: str) -> int | None:
         a, _, b = s.partition("十")
         return _DIGIT.get(a, 0) * 10 + (_DIGIT.get(b, 0) if b else 0)
     return _DIGIT.get(s)
+
+
+def date_of(m: re.Match) -> dt.date | None:
+    """The date a ``DATE`` match names, None where it is no calendar date (2月30日)."""
+    try:
+        return dt.date(cn_year(m.group("y")), cn_small(m.group("m")), cn_small(m.group("d")))
+    except (TypeError, ValueError):
+        return None
 
 
 _HEADER_DATE = re.compile(r"(?m)^\s*(?:发布日期|发布时间|成文日期)\s*[:：]\s*(\d{4})\s*[-年./]\s*(\d{1,2})"
@@ -176,9 +188,5 @@ def find_published(text: str, meta: dict, after: int) -> dt.date | None:
     for line in text[after:].split("\n"):
         m = _SIGN_DATE.match(line)
         if m:
-            y, mo, d = cn_year(m.group("y")), _cn_small(m.group("m")), _cn_small(m.group("d"))
-            try:
-                found = dt.date(y, mo, d)
-            except (TypeError, ValueError):
-                continue
+            found = date_of(m) or found
     return found

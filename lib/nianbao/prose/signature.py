@@ -12,12 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-_Y = r"(?P<y>\d{4}|[〇○零O一二三四五六七八九]{4})"
-_M = r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})"
-_D = r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})"
-DATE = _Y + r"\s*年\s*" + _M + r"\s*月\s*" + _D + r"\s*日"
+from ..parsing.meta import DATE, date_of
+
 #: What may follow the 落款 on a saved page: chrome, never a sentence.
 _CHROME_AFTER = re.compile(r"^[\s　]*(?:(?:附件下载|附件[:：]?|相关附件|【?打印本页】?|【?关闭(?:窗口)?】?|"
                            r"分享到[:：]?|扫一扫[^\n]{0,20}|责任编辑[^\n]{0,20}|来源[:：][^\n]{0,30}|"
@@ -44,28 +40,6 @@ class Signature:
     date: Dated
 
 
-def _small(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DIGIT.get(s[1], 0)
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return _CN_DIGIT.get(a, 0) * 10 + (_CN_DIGIT.get(b, 0) if b else 0)
-    return _CN_DIGIT.get(s)
-
-
-def to_date(m: re.Match) -> dt.date | None:
-    y = m.group("y")
-    year = int(y) if y.isdigit() else int("".join(str(_CN_DIGIT[c]) for c in y))
-    try:
-        return dt.date(year, _small(m.group("m")) or 0, _small(m.group("d")) or 0)
-    except (TypeError, ValueError):
-        return None
-
-
 def find_signature(text: str, body_start: int = 0) -> Signature | None:
     """The 落款 of ``text``: the last date in the closing ``_TAIL_CHARS`` characters that only
     page chrome follows, and the agency name right before it (same line, or the line above)."""
@@ -74,7 +48,7 @@ def find_signature(text: str, body_start: int = 0) -> Signature | None:
     for m in reversed(list(re.finditer(DATE, tail))):
         if not _CHROME_AFTER.match(tail[m.end():]):
             continue
-        d = to_date(m)
+        d = date_of(m)
         if d is None:
             return None
         dated = Dated(d, lo + m.start(), lo + m.end(), m.group(0))
@@ -98,7 +72,7 @@ def issued_dates(text: str) -> list[Dated]:
     """Dates printed with 印发/成文/签发 (a report issued as a document)."""
     out = []
     for m in _ISSUED.finditer(text):
-        d = to_date(m)
+        d = date_of(m)
         if d:
             out.append(Dated(d, m.start(), m.end(), m.group(0)))
     return out
