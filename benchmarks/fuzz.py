@@ -7,8 +7,9 @@ and the test fixtures: mutations (byte flips, truncations, inserted and repeated
 bytes under every extension, damaged .docx parts), the bombs of issue 10 (a 5,000-digit number,
 a 5,000-digit rowspan, a gridSpan of 10^9, a 1 GB .docx part, a 1 GB PDF content stream, a
 2,000-page PDF, 10,000 HTML tables, a truncated .json, a 50 MB text, a 5 MB line, a 100k-digit
-date in a crawler header, 200k paragraphs, an encrypted PDF) and odd file names (undecodable
-bytes, a leading "-").
+date in a crawler header, 200k paragraphs, an encrypted PDF; the .docx and PDF builders are
+tests/bombs.py, shared with tests/test_hardening.py) and odd file names (undecodable bytes, a
+leading "-").
 
 Each input is audited as ``nianbao audit --json FILE`` in a process of its own, forked from a
 parent that has imported nianbao once (a fresh interpreter per input would spend most of the run
@@ -31,7 +32,6 @@ import statistics
 import sys
 import time
 import zipfile
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,86 +125,8 @@ def mutant(rng, seed_files: list[Path], k: int, work: Path) -> tuple[str, Path]:
 
 
 # ---------------------------------------------------------------- bombs
-def _deflated_zeros(size: int, fill: bytes = b" ") -> bytes:
-    z = zlib.compressobj(9)
-    chunk = fill * (2**20 // len(fill))
-    parts = [z.compress(chunk) for _ in range(size // len(chunk))]
-    return b"".join(parts) + z.flush()
-
-
-def _docx_with(document_xml: bytes | None = None, big_part: int | None = None) -> bytes:
-    """A small valid .docx (python-docx's template) with its body replaced, or with a part
-    declared ``big_part`` bytes large (stored deflated: 1 GB of spaces is 1 MB)."""
-    import docx
-
-    buf = io.BytesIO()
-    docx.Document().save(buf)
-    zin = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            blob = zin.read(info.filename)
-            if info.filename == "word/document.xml" and document_xml is not None:
-                blob = document_xml
-            if info.filename == "word/styles.xml" and big_part:
-                # write the member by hand: a raw deflate stream of spaces, declared big_part
-                zi = zipfile.ZipInfo("word/styles.xml")
-                zi.compress_type = zipfile.ZIP_DEFLATED
-                with zout.open(zi, "w", force_zip64=True) as f:
-                    chunk = b" " * 2**20
-                    for _ in range(big_part // len(chunk)):
-                        f.write(chunk)
-                continue
-            zout.writestr(info, blob)
-    return out.getvalue()
-
-
-_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
-
-def _pdf(pages_content: list[bytes], compress: bool = True, raw_streams: dict | None = None) -> bytes:
-    """A minimal PDF by hand: one page per content stream (Flate), Helvetica."""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    kids = []
-    for content in pages_content:
-        body = zlib.compress(content) if compress else content
-        objs.append(b"<< /Length %d%s >>\nstream\n" % (len(body), b" /Filter /FlateDecode" if compress else b"")
-                    + body + b"\nendstream")
-        cid = len(objs)
-        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
-                    b"/Resources << /Font << /F1 3 0 R >> >> >>" % cid)
-        kids.append(len(objs))
-    for pid, body in (raw_streams or {}).items():
-        objs[pid - 1] = body
-    objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
-        b" ".join(b"%d 0 R" % k for k in kids), len(kids))
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, o in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + o + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
-
-
-def _pdf_big_stream(size: int) -> bytes:
-    """One page whose content stream inflates to ``size`` bytes (spaces), built streaming."""
-    body = _deflated_zeros(size)
-    doc = _pdf([b"BT /F1 12 Tf 72 720 Td (x) Tj ET"])
-    # swap the page's stream (object 4) for the big one
-    head, _, rest = doc.partition(b"4 0 obj\n")
-    _, _, tail = rest.partition(b"\nendobj\n")
-    big = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream"
-    return _pdf([b""], raw_streams={4: big})
-
-
 def bombs(work: Path) -> list[tuple[str, Path]]:
+    from bombs import docx_with, gridspan_document, paragraphs_document, pdf, pdf_big_stream
     from synth import random_spec, render_html, render_text
 
     spec = random_spec(7)
@@ -232,19 +154,15 @@ def bombs(work: Path) -> list[tuple[str, Path]]:
                                              + "年1月1日\n==== 正文 ====\n" + text).encode(), ".txt"))
     out.append(("digits-100k-line", ("1" * 100_000 + "\n" + text).encode(), ".txt"))
     out.append(("cjk-run-150k", ("某" * 150_000 + "\n" + text).encode(), ".txt"))
-    grid = (f'<w:document {_W}><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000000000"/>'
-            '</w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>')
-    out.append(("docx-gridspan-10^9", _docx_with(grid.encode()), ".docx"))
-    grid5k = grid.replace("1000000000", "9" * 5000)
-    out.append(("docx-gridspan-5000-digits", _docx_with(grid5k.encode()), ".docx"))
-    paras = f'<w:document {_W}><w:body>' + "<w:p><w:r><w:t>段落</w:t></w:r></w:p>" * 200_000 + "</w:body></w:document>"
-    out.append(("docx-200k-paragraphs", _docx_with(paras.encode()), ".docx"))
-    out.append(("docx-1gb-part", _docx_with(big_part=2**30), ".docx"))
-    out.append(("pdf-1gb-content-stream", _pdf_big_stream(2**30), ".pdf"))
+    out.append(("docx-gridspan-10^9", docx_with(gridspan_document("1000000000")), ".docx"))
+    out.append(("docx-gridspan-5000-digits", docx_with(gridspan_document("9" * 5000)), ".docx"))
+    out.append(("docx-200k-paragraphs", docx_with(paragraphs_document(200_000)), ".docx"))
+    out.append(("docx-1gb-part", docx_with(big_part=2**30), ".docx"))
+    out.append(("pdf-1gb-content-stream", pdf_big_stream(2**30), ".pdf"))
     page = b"BT /F1 10 Tf 72 800 Td " + b"(2023 report line of text 0123456789) Tj 0 -12 Td " * 60 + b"ET"
-    out.append(("pdf-2000-pages", _pdf([page] * 2000), ".pdf"))
-    out.append(("pdf-50-pages", _pdf([page] * 50), ".pdf"))
-    out.append(("pdf-big-page-text", _pdf([b"BT /F1 1 Tf " + b"(x) Tj " * 1_500_000 + b"ET"]), ".pdf"))
+    out.append(("pdf-2000-pages", pdf([page] * 2000), ".pdf"))
+    out.append(("pdf-50-pages", pdf([page] * 50), ".pdf"))
+    out.append(("pdf-big-page-text", pdf([b"BT /F1 1 Tf " + b"(x) Tj " * 1_500_000 + b"ET"]), ".pdf"))
     try:
         from reportlab.lib import pdfencrypt
         from reportlab.pdfgen import canvas

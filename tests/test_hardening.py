@@ -8,12 +8,10 @@ on inputs 4× apart with a generous bound (quadratic is 16×), never by a wall-c
 """
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from nianbao.engine import audit
 from nianbao.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
 from nianbao.limits import LimitError
 from nianbao.readers import read
+from bombs import W, docx_with, gridspan_document, paragraphs_document, pdf
 from synth import random_spec, render_html, render_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,33 +144,10 @@ def test_a_configured_limit_is_the_one_in_force(tmp_path):
 
 
 # ---------------------------------------------------------------- limits: .docx
-def _docx(document_xml: str | None = None, big_part: int | None = None) -> bytes:
-    import docx
-
-    buf = io.BytesIO()
-    docx.Document().save(buf)
-    zin = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            blob = zin.read(info.filename)
-            if info.filename == "word/document.xml" and document_xml is not None:
-                blob = document_xml.encode()
-            if info.filename == "word/styles.xml" and big_part:
-                blob = b" " * big_part
-            zout.writestr(info.filename, blob)
-    return out.getvalue()
-
-
-W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
-
 def test_docx_gridspan_of_a_billion_is_refused_before_the_walk(tmp_path):
     """readers/docx.py built every column of the span (5.3 GB)."""
-    xml = (f'<w:document {W}><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000000000"/>'
-           '</w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>')
     p = tmp_path / "r.docx"
-    p.write_bytes(_docx(xml))
+    p.write_bytes(docx_with(gridspan_document("1000000000")))
     with pytest.raises(LimitError) as e:
         read(p)
     assert e.value.limit == "max_span"
@@ -181,16 +157,15 @@ def test_docx_part_is_refused_by_its_declared_size(tmp_path):
     """A 1 GB styles part was read whole; its declared size is checked first (here 3 MB over
     a 2 MB limit, the same check)."""
     p = tmp_path / "r.docx"
-    p.write_bytes(_docx(big_part=3 * 2**20))
+    p.write_bytes(docx_with(big_part=3 * 2**20))
     with limits.applied(limits.replace(limits.default(), max_part_mb=2)):
         with pytest.raises(LimitError, match="max_part_mb"):
             read(p)
 
 
 def test_docx_paragraph_count_is_checked_before_the_walk(tmp_path):
-    xml = f'<w:document {W}><w:body>' + "<w:p><w:r><w:t>段落</w:t></w:r></w:p>" * 300 + "</w:body></w:document>"
     p = tmp_path / "r.docx"
-    p.write_bytes(_docx(xml))
+    p.write_bytes(docx_with(paragraphs_document(300)))
     with limits.applied(limits.replace(limits.default(), max_lines=200)):
         with pytest.raises(LimitError, match="max_lines"):
             read(p)
@@ -220,17 +195,10 @@ def test_html_table_count_is_checked_before_the_walk(tmp_path):
         read(p)
 
 
-def _pdf(pages: list[bytes]) -> bytes:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from fuzz import _pdf as make
-
-    return make(pages)
-
-
 def test_pdf_page_count_is_checked_before_layout(tmp_path):
     """A 2,000-page PDF took 305 s and 7 GB; the count comes from the page tree first."""
     p = tmp_path / "r.pdf"
-    p.write_bytes(_pdf([b"BT /F1 12 Tf 72 720 Td (x) Tj ET"] * 60))
+    p.write_bytes(pdf([b"BT /F1 12 Tf 72 720 Td (x) Tj ET"] * 60))
     with pytest.raises(LimitError, match="limits.max_pages=50"):
         read(p)
 
@@ -241,7 +209,7 @@ def test_pdf_content_stream_is_measured_not_unpacked(tmp_path):
     from nianbao.readers.pdf_limits import _unpacked
 
     p = tmp_path / "r.pdf"
-    p.write_bytes(_pdf([b" " * (12 * 2**20)]))
+    p.write_bytes(pdf([b" " * (12 * 2**20)]))
     with pytest.raises(LimitError, match="max_content_mb"):
         read(p)
     assert p.stat().st_size < 100_000
@@ -250,7 +218,7 @@ def test_pdf_content_stream_is_measured_not_unpacked(tmp_path):
 
 def test_pdf_characters_are_estimated_before_layout(tmp_path):
     p = tmp_path / "r.pdf"
-    p.write_bytes(_pdf([b"BT /F1 1 Tf " + b"(xxxxxxxxxx) Tj " * 5000 + b"ET"]))
+    p.write_bytes(pdf([b"BT /F1 1 Tf " + b"(xxxxxxxxxx) Tj " * 5000 + b"ET"]))
     with pytest.raises(LimitError, match="max_pdf_chars"):
         read(p)
 
