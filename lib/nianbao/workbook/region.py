@@ -174,28 +174,30 @@ def _latest(df: pd.DataFrame) -> pd.DataFrame:
         .sort_values("agency")
 
 
-def applications_chart(b) -> charts.Chart | View:
-    """申请量 of each agency's latest report in the batch."""
+def _latest_bars(b, column: str, value, none: View, title: str, **kw) -> charts.Chart | View:
+    """A bar per agency: ``value(column)`` of its latest report, that report left out where the
+    column is blank; ``none`` where no agency has one."""
     r = region(b)
     df = _latest(rg.indicator_frame(r.batch, _aliases(r)))
-    df = df[df["applications"].notna()]
+    df = df[df[column].notna()]
     if df.empty:
-        return View('<p class="nb-note">没有可用的申请量。</p>', "no applications")
+        return none
     labels = [f"{a} {y}" for a, y in zip(df["agency"], df["year"])]
-    return charts.bar_chart(labels, [float(v) for v in df["applications"]],
-                            "各机关最近一年的政府信息公开申请量（表三 本年新收）")
+    return charts.bar_chart(labels, [value(float(v)) for v in df[column]], title, **kw)
+
+
+def applications_chart(b) -> charts.Chart | View:
+    """申请量 of each agency's latest report in the batch."""
+    return _latest_bars(b, "applications", float,
+                        View('<p class="nb-note">没有可用的申请量。</p>', "no applications"),
+                        "各机关最近一年的政府信息公开申请量（表三 本年新收）")
 
 
 def rates_chart(b) -> charts.Chart | View:
     """实质公开率 of each agency's latest report (reports without 办结 are left out)."""
-    r = region(b)
-    df = _latest(rg.indicator_frame(r.batch, _aliases(r)))
-    df = df[df["disclosure_rate"].notna()]
-    if df.empty:
-        return View('<p class="nb-note">没有可计算的实质公开率（办结为 0 或空白）。</p>', "no rates")
-    labels = [f"{a} {y}" for a, y in zip(df["agency"], df["year"])]
-    return charts.bar_chart(labels, [round(100 * float(v), 1) for v in df["disclosure_rate"]],
-                            "各机关最近一年的实质公开率（%）", xlabel="%")
+    return _latest_bars(b, "disclosure_rate", lambda v: round(100 * v, 1),
+                        View('<p class="nb-note">没有可计算的实质公开率（办结为 0 或空白）。</p>', "no rates"),
+                        "各机关最近一年的实质公开率（%）", xlabel="%")
 
 
 # ------------------------------------------------------------------ copy network
