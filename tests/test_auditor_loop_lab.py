@@ -30,17 +30,13 @@ from pathlib import Path
 import pytest
 from lxml import html as lhtml
 
+import chromium
+from chromium import ARTIFACTS
 from conftest import ROOT
 from test_review import V1, V2, _no, write_version
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+chromium.require()
 
 STEP = 120_000  # ms: a generous bound for any one step in the Lab (2 shared cores)
 
@@ -100,15 +96,7 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_api.sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
-            viewport={"width": 1400, "height": 1000})
-        ctx.set_default_timeout(STEP)
-        yield ctx
-        ctx.close()
-    shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium.persistent_context(tmp_path_factory, {"width": 1400, "height": 1000}, STEP)
 
 
 def open_in_lab(browser, lab, rel: str):

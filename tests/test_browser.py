@@ -8,22 +8,15 @@ nothing. Screenshots go to ``tests/artifacts/`` (git-ignored) for a human look.
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
+import chromium
+from chromium import ARTIFACTS
 from test_batch import HOSTILE_FILE, make_inputs, manifest, notebook_args, run_cli
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+chromium.require()
 
 # Runs before any page script: a tripwire for anything the hostile text could execute.
 TRIPWIRE = """
@@ -46,14 +39,7 @@ def out(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_api.sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
-            viewport={"width": 1400, "height": 900})
-        yield ctx
-        ctx.close()
-    shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium.persistent_context(tmp_path_factory, {"width": 1400, "height": 900})
 
 
 class Watch:

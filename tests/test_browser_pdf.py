@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, FLAGS
+import chromium
+from chromium import CHROMIUM, FLAGS
 
 import nianbao
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = chromium.require()
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 PAGES = sorted(CORPUS.glob("*.html")) if CORPUS.is_dir() else []
 if not PAGES:
