@@ -35,6 +35,9 @@ ov.batch_header(batch)
 # %%
 ov.cross_findings(batch)
 
+# %% [markdown] tags=["notebook-only"]
+# 记录复核结论：在本单元格下新建单元格，每条一个，例如 `ov.decide(batch, 3, "dismissed", reason="……", reviewer="……")`（编号见上表“#”列；`confirmed` 确认、`dismissed` 不是问题、`accepted` 接受并说明理由、`ask` 询问机关），写入批次的审核记录（review.csv），与单份报告的结论一样列入索引页、findings.xlsx 和反馈意见。
+
 # %% [markdown]
 # ## 覆盖情况
 # 每个机关在批次中各年度的报告；“缺”为机关年度序列中缺少的一年。

@@ -112,6 +112,42 @@ def test_region_overview_shows_the_region(out):
         assert text in html, text
 
 
+def _links(page: str) -> list[str]:
+    from lxml import html as lhtml
+
+    return [h for h in lhtml.fromstring(page).xpath("//a/@href") if not h.startswith("#")]
+
+
+def test_overview_links_resolve_in_the_page_and_in_the_lab(out, tmp_path):
+    """overview.html (beside the pages) and the overview notebook run as JupyterLab runs it —
+    the kernel in the notebook's folder, ``batch_dir`` relative to it — link to files that
+    exist, each from where it is shown."""
+    import os
+    from urllib.parse import unquote
+
+    from nianbao.batch.kernels import execute_notebook
+    from nianbao.notebooks import BATCH_NOTEBOOK
+
+    o = out["out"]
+    if not (o / "overview.html").is_file():
+        pytest.skip("no overview page")
+    links = _links((o / "overview.html").read_text(encoding="utf-8"))
+    assert sum("audit.html" in h for h in links) > 8  # the region's tables link the reports
+    for h in links:
+        assert (o / unquote(h)).is_file(), h
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    done = execute_notebook(BATCH_NOTEBOOK, nbdir / "batch_overview.ipynb",
+                            {"batch_dir": os.path.relpath(o, nbdir)}, cwd=nbdir, timeout=300)
+    nb = json.loads(done.read_text(encoding="utf-8"))
+    page = "".join("".join(x.get("data", {}).get("text/html", ""))
+                   for c in nb["cells"] for x in c.get("outputs", []))
+    links = _links(f"<div>{page}</div>")
+    assert sum("audit.html" in h for h in links) > 8
+    for h in links:
+        assert (nbdir / unquote(h)).resolve().is_file(), h
+
+
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
 def test_region_overview_in_chromium(out):

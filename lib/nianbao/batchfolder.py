@@ -74,8 +74,9 @@ class ReportEntry:
         return [f for f in fs if isinstance(f, dict)]
 
     def severity_counts(self) -> dict[str, int]:
+        """Findings per severity, the cross-report ones included (as in ``family_counts``)."""
         out = {s: 0 for s in SEVERITIES}
-        for f in self.findings:
+        for f in (*self.findings, *self.cross):
             out[f.get("severity")] = out.get(f.get("severity"), 0) + 1
         return out
 

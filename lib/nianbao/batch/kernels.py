@@ -271,15 +271,15 @@ def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: i
     """Run ``notebook`` with papermill into ``output`` (written atomically); return its path.
 
     ``parameters`` replace the notebook's ``parameters`` cell; give paths absolute, or relative
-    to ``cwd`` (default: the notebook's folder). The kernel runs this interpreter, started by
-    ``ProjectProvisioner`` or forked from the zygote (``fork``). Two timeouts: papermill's per
+    to ``cwd`` (default: the notebook's folder), where the kernel runs. The kernel runs this
+    interpreter, started by ``ProjectProvisioner`` or forked from the zygote (``fork``; in
+    ``cwd`` too, wherever the zygote started). Two timeouts: papermill's per
     cell, and a watchdog that kills the kernel when the whole notebook exceeds ``timeout``
     (raises ``TimeoutError`` then), so one stuck notebook cannot hold a worker for ever.
     ``max_memory_mb`` caps the kernel's address space (``RLIMIT_AS``; 0: no cap): past it the
     notebook's code gets a ``MemoryError``, which fails the cell like any other exception. A
     failing cell raises papermill's ``PapermillExecutionError``; the partial output notebook is
-    still written so the failure can be inspected and exported.
-    """
+    still written so the failure can be inspected and exported."""
     import papermill as pm
 
     from ..atomic import temp_name
@@ -305,12 +305,13 @@ def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: i
     watchdog = threading.Timer(timeout, kill_kernel)
     watchdog.daemon = True
     watchdog.start()
-    try:
+    cwd = str(Path(cwd or notebook.parent).resolve())
+    try:  # the kernel is told its cwd (nbclient: resources' path), not only papermill's process
         pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
                             kernel_name=batch_kernel_name(fork), language="python",
                             progress_bar=False, log_output=False,
-                            request_save_on_cell_execute=False,
-                            cwd=str(cwd or notebook.parent), execution_timeout=timeout,
+                            request_save_on_cell_execute=False, cwd=cwd,
+                            resources={"metadata": {"path": cwd}}, execution_timeout=timeout,
                             start_timeout=120, kernel_manager_class=km,
                             extra_arguments=["--HistoryManager.enabled=False"],
                             shutdown_kernel="immediate")

@@ -6,13 +6,20 @@ its report was reviewed and it was not among the findings then. A decision ``con
 ``ask`` whose finding no longer fires in the report's latest audit is ``resolved``: what the
 re-audit of a corrected report is for. Everything here reads ``result.json``-form dicts, so the
 index, the CSV, the letters and the notebook all compute the same states.
+
+The cross-report findings about a report (``crossreport.json``) are reviewed with it: numbered
+after its own findings, filed in the same review file under the same report identity. Where the
+cross-report results are not at hand (``cross=None``: the audit notebook, a batch whose
+cross-report step did not run) their decisions are left alone — never taken for resolved. A
+cross-report finding is ``new`` once any cross-report finding of its report was reviewed (the
+audit notebook, which does not know them, records only the report's own findings as seen).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .. import schema
-from .fingerprint import fingerprints, report_key
+from .fingerprint import fingerprints, other_report, report_key
 from .store import Decision, ReviewStore, today
 
 #: the states shown, in the order shown
@@ -32,6 +39,7 @@ class Reviewed:
     fingerprint: str
     state: str
     decision: Decision | None = None
+    cross: bool = False  # a cross-report finding (crossreport.json) about this report
 
 
 @dataclass
@@ -48,20 +56,31 @@ class ReportReview:
         return out
 
 
-def review_report(result: dict, store: ReviewStore) -> ReportReview:
-    """The review state of every finding of ``result`` (``result.json`` form)."""
+def is_cross(d: Decision) -> bool:
+    """Whether a decision is about a cross-report finding (by its rule's family)."""
+    from ..rules.registry import family_of
+
+    return family_of(d.rule) == "crossreport"
+
+
+def review_report(result: dict, store: ReviewStore, cross: list | None = None,
+                  keys: dict[str, str] | None = None) -> ReportReview:
+    """The review state of every finding of ``result`` (``result.json`` form), then of each of
+    ``cross`` (its cross-report findings; None: not known here); ``keys``: ``batch_keys``."""
     key = report_key(result)
     decided = store.for_report(key)
-    reviewed = bool(decided)
-    fps = fingerprints(result)
+    own = result.get("findings") or []
+    fps = fingerprints(result, cross, keys)
+    seen = {False: bool(decided), True: any(is_cross(d) for d in decided.values())}
     out = []
-    for i, (f, fp) in enumerate(zip(result.get("findings") or [], fps), 1):
-        d = decided.get(fp)
-        state = d.status if d else ("new" if reviewed else "open")
-        out.append(Reviewed(i, f, fp, state, d))
+    for i, (f, fp) in enumerate(zip([*own, *(cross or ())], fps), 1):
+        d, c = decided.get(fp), i > len(own)
+        state = d.status if d else ("new" if seen[c] else "open")
+        out.append(Reviewed(i, f, fp, state, d, c))
     current = set(fps)
     resolved = [d for fp, d in sorted(decided.items())
-                if d.status in RESOLVABLE and fp not in current]
+                if d.status in RESOLVABLE and fp not in current
+                and (cross is not None or not is_cross(d))]
     return ReportReview(key, out, resolved)
 
 
@@ -82,11 +101,18 @@ def location_text(loc: dict, fmt: str | None) -> str:
     return " · ".join(parts) or "全文"
 
 
+def where(f: dict, fmt: str | None) -> str:
+    """Where a finding is, in words; for a cross-report finding, the other report too."""
+    text = location_text(f.get("location") or {}, fmt)
+    other = other_report(f)
+    return f"{text} · 对照 {other.get('label') or other.get('id')}" if other else text
+
+
 def describe(d: Decision, f: dict, result: dict) -> Decision:
     """``d`` with the human columns filled from the finding it is about."""
     fmt = (result.get("report") or {}).get("format_version")
     d.rule, d.severity = str(f.get("rule") or ""), str(f.get("severity") or "")
-    d.location = location_text(f.get("location") or {}, fmt)
+    d.location = where(f, fmt)
     d.message, d.quote = _one_line(f.get("message")), _one_line(f.get("quote"))[:200]
     return d
 
@@ -97,13 +123,15 @@ def _one_line(text) -> str:
 
 
 def record(store: ReviewStore, result: dict, decisions: dict[int, tuple[str, str, str]],
-           date: str | None = None) -> list[Decision]:
+           date: str | None = None, cross: list | None = None,
+           keys: dict[str, str] | None = None) -> list[Decision]:
     """Record ``decisions`` (finding number → (status, reason, reviewer)) for one report, and
-    every other finding of it as seen (``open``, unless already decided). Returns the decisions
-    recorded; the caller saves the store."""
+    every other finding of it as seen (``open``, unless already decided). The numbers run over
+    the report's findings, then its cross-report findings ``cross`` (``review_report``'s
+    numbering). Returns the decisions recorded; the caller saves the store."""
     key = report_key(result)
-    findings = result.get("findings") or []
-    fps = fingerprints(result)
+    findings = [*(result.get("findings") or []), *(cross or ())]
+    fps = fingerprints(result, cross, keys)
     date = date or today()
     out = []
     for no, (status, reason, reviewer) in sorted(decisions.items()):
@@ -120,6 +148,31 @@ def record(store: ReviewStore, result: dict, decisions: dict[int, tuple[str, str
     return out
 
 
+def batch_keys(batch) -> dict[str, str]:
+    """Report id → report identity, for every audited report of a ``BatchFolder``."""
+    return {e.id: report_key(e.result) for e in batch.reports if e.audited}
+
+
+def cross_of(batch, entry) -> list | None:
+    """The cross-report findings about ``entry`` (None when the batch's step has not run)."""
+    return None if batch.cross is None else list(entry.cross)
+
+
 def review_batch(batch, store: ReviewStore) -> dict[str, ReportReview]:
-    """Report id → its review, for every audited report of a ``BatchFolder``."""
-    return {e.id: review_report(e.result, store) for e in batch.reports if e.audited}
+    """Report id → its review (its cross-report findings included), for every audited report
+    of a ``BatchFolder``."""
+    keys = batch_keys(batch)
+    return {e.id: review_report(e.result, store, cross_of(batch, e), keys)
+            for e in batch.reports if e.audited}
+
+
+def load_reviews(batch_dir, review_path=None):
+    """(the ``BatchFolder``, its ``ReviewStore``, ``review_batch``): the batch folder with the
+    decisions of its review file (``review_path``, else the one its run used, else
+    ``BATCH/review.csv``)."""
+    from ..batchfolder import read_batch
+    from .store import review_path_for
+
+    batch = read_batch(batch_dir)
+    store = ReviewStore.load(review_path_for(batch_dir, review_path or batch.run.get("review_path")))
+    return batch, store, review_batch(batch, store)

@@ -9,6 +9,8 @@ from a cell someone may have edited. Rows that name a finding the batch no longe
 reported and skipped (the spreadsheet is older than the last run). A blank decision cell is no
 opinion, and a cell still holding the state the sheet was written with does not undo a decision
 made since (in the notebook or another sheet): only what the auditor typed is recorded.
+The cross-report rows (family ``crossreport``) are decided the same way, filed under the report
+they are about.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from ..batchfolder import read_batch
 from ..errors import InputError
-from .apply import record
+from .apply import batch_keys, cross_of, record
 from .fingerprint import fingerprints, report_key
 from .store import ReviewStore, decision_status, review_path_for
 
@@ -57,10 +59,12 @@ def import_xlsx(xlsx, batch_dir, review_path=None) -> ImportReport:
     rows = _rows(xlsx)
     batch = read_batch(batch_dir)
     store = ReviewStore.load(review_path_for(batch_dir, review_path))
-    results = {}
+    keys = batch_keys(batch)
+    found = {}  # report identity -> (result, its cross-report findings, all fingerprints)
     for e in batch.reports:
         if e.audited:
-            results[report_key(e.result)] = e.result
+            cross = cross_of(batch, e)
+            found[report_key(e.result)] = (e.result, cross, fingerprints(e.result, cross, keys))
     rep = ImportReport(path=store.path)
     wanted: dict[str, dict[int, tuple[str, str, str]]] = {}
     for n, row in enumerate(rows, 2):
@@ -85,8 +89,7 @@ def import_xlsx(xlsx, batch_dir, review_path=None) -> ImportReport:
             # changed since (in the notebook, or another sheet): the newer one stands
             rep.unchanged += 1
             continue
-        result = results.get(key)
-        fps = fingerprints(result) if result else []
+        fps = found[key][2] if key in found else []
         if fp not in fps:
             rep.problems.append(f"{xlsx.name} row {n}: finding {fp} of {key} is not in the "
                                 "batch's latest results (skipped)")
@@ -97,7 +100,8 @@ def import_xlsx(xlsx, batch_dir, review_path=None) -> ImportReport:
             continue
         wanted.setdefault(key, {})[fps.index(fp) + 1] = (status, reason, reviewer)
     for key, decisions in wanted.items():
-        rep.recorded += len(record(store, results[key], decisions))
+        result, cross, _ = found[key]
+        rep.recorded += len(record(store, result, decisions, cross=cross, keys=keys))
     if rep.recorded:
         store.save()
     return rep

@@ -14,6 +14,13 @@ report elsewhere, so the fingerprint is built only from what those leave alone:
 
 The message and the severity are left out: they are wording of the tool and change with it.
 Two findings of one report with the same parts get ``#2``, ``#3``… in the order the audit gave.
+
+A **cross-report** finding (``crossreport.json``, family ``crossreport``) is filed under the
+report it is about (``location.report``), like that report's own findings, from: the report
+identity, the rule, the **other report's identity** (``details.other`` / ``details.previous``,
+named by its own report identity, not its batch id) and, for a table cell, the cell. Not the
+part or the quoted sentence: a copy finding is the pair of reports, whichever of the shared
+sentences happens to come first after an edit.
 """
 from __future__ import annotations
 
@@ -58,13 +65,40 @@ def _parts(finding: dict, key: str) -> list[str]:
     return parts
 
 
-def fingerprints(result: dict) -> list[str]:
-    """The fingerprint of every finding of ``result`` (``result.json`` form), in its order."""
+def _cross_parts(finding: dict, key: str, keys: dict[str, str]) -> list[str]:
+    loc = finding.get("location") or {}
+    parts = [key, str(finding.get("rule") or ""), "cross"]
+    other = other_report(finding)
+    if other:
+        oid = str(other.get("id") or "")
+        parts.append("other=" + keys.get(oid, str(other.get("label") or oid)))
+    if loc.get("table"):
+        parts += [f"table={loc['table']}", f"row={loc.get('row') or ''}",
+                  f"column={loc.get('column') or ''}"]
+    return parts
+
+
+def other_report(finding: dict) -> dict | None:
+    """The other report a cross-report finding names (``details.other`` or ``.previous``)."""
+    if "report" not in (finding.get("location") or {}):
+        return None  # a single-report finding
+    d = finding.get("details") or {}
+    other = d.get("other") or d.get("previous")
+    return other if isinstance(other, dict) else None
+
+
+def fingerprints(result: dict, cross=None, keys: dict[str, str] | None = None) -> list[str]:
+    """The fingerprint of every finding of ``result`` (``result.json`` form), in its order, then
+    of each of ``cross``, the cross-report findings about this report (``crossreport.json``);
+    ``keys`` (batch report id → report identity) names a cross finding's other report."""
     key = report_key(result)
     seen: dict[str, int] = {}
     out = []
-    for f in result.get("findings") or []:
-        base = "\x1f".join(_parts(f if isinstance(f, dict) else {}, key))
+    items = [(f, False) for f in result.get("findings") or []]
+    items += [(f, True) for f in cross or ()]
+    for f, is_cross in items:
+        f = f if isinstance(f, dict) else {}
+        base = "\x1f".join(_cross_parts(f, key, keys or {}) if is_cross else _parts(f, key))
         seen[base] = seen.get(base, 0) + 1
         if seen[base] > 1:
             base += f"\x1f#{seen[base]}"

@@ -4,7 +4,8 @@ Chinese government offices work in Word, so the letters are .docx. One letter pe
 that has confirmed findings (or questions for the agency): each confirmed finding with its
 evidence (where, the quoted text, expected and actual), the official basis of its rule (the
 registry's ``source`` and ``basis``) and what to correct, in the order of the report (its place in
-the text; the whole-report findings first); then the questions (``ask``). Dismissed and accepted
+the text; the whole-report findings first, the cross-report findings — against last year's
+report or another agency's — last); then the questions (``ask``). Dismissed and accepted
 findings are not sent. ``批次汇总.docx`` is one page for the region: per report, how many findings
 are confirmed, asked, accepted, dismissed, still open or new, and resolved.
 
@@ -18,10 +19,9 @@ import re
 from pathlib import Path
 
 from ..atomic import replacing
-from ..batchfolder import read_batch
 from ..findings import SEVERITY_LABELS
-from .apply import STATE_LABELS, location_text, review_batch
-from .store import ReviewStore, review_path_for
+from .apply import STATE_LABELS, load_reviews, where
+from .fingerprint import other_report
 
 BASIS_LABELS = {"OFFICIAL": "官方格式与条例规定", "STRUCT": "报告结构要求",
                 "HEUR": "审核经验（供参考）"}
@@ -34,6 +34,8 @@ CORRECTIONS = {
     "table4": "请核对表四“政府信息公开行政复议、行政诉讼情况”的有关数据，更正后重新发布。",
     "text": "请修改正文中的有关文字。",
     "narrative": "请使正文表述与统计表一致、内容具体，并更正有关文字。",
+    "crossreport": "请对照上一年度报告和有关机关的报告核实：数据应与上年衔接，正文应如实反映本机关本年度的工作，"
+                   "更正后重新发布。",
 }
 BODY_FONT, HEAD_FONT = "宋体", "黑体"
 
@@ -75,8 +77,10 @@ def _document():
 
 def _order(item) -> tuple:
     """The order of the report: whole-report findings first, then by line, then by place in
-    the line."""
+    the line; the cross-report findings last."""
     f = item.finding
+    if item.cross:
+        return (2, 0, 0, item.no)
     span = f.get("evidence_span") or (f.get("location") or {}).get("span")
     line = (f.get("location") or {}).get("line")
     if not isinstance(line, int) and not span:
@@ -102,9 +106,12 @@ def _finding_block(doc, n: int, item, result: dict, rules: dict) -> None:
     fmt = (result.get("report") or {}).get("format_version")
     p = doc.add_paragraph()
     _set_font(p.add_run(f"{n}. {f.get('message') or ''}"), HEAD_FONT, bold=True)
-    rows = [("位置", location_text(f.get("location") or {}, fmt))]
+    rows = [("位置", where(f, fmt))]
     if f.get("quote"):
         rows.append(("原文", str(f["quote"])))
+    other, passages = other_report(f), (f.get("details") or {}).get("passages") or []
+    if other and passages and isinstance(passages[0], dict) and passages[0].get("theirs"):
+        rows.append(("对照原文", f"{passages[0]['theirs']}（{other.get('label') or '对照报告'}）"))
     if f.get("expected") is not None or f.get("actual") is not None:
         rows.append(("应为 / 实为", f"应为 {_value(f.get('expected'))}；实为 {_value(f.get('actual'))}"))
     if rule:
@@ -224,9 +231,7 @@ def summary(batch, reviews: dict, when: str):
 def write_letters(batch_dir, out_dir=None, review_path=None) -> list[Path]:
     """Write ``<report id>.docx`` for each report with something to send, and ``批次汇总.docx``,
     into ``out_dir`` (default ``BATCH/letters``); returns the paths written."""
-    batch = read_batch(batch_dir)
-    store = ReviewStore.load(review_path_for(batch_dir, review_path or batch.run.get("review_path")))
-    reviews = review_batch(batch, store)
+    batch, _, reviews = load_reviews(batch_dir, review_path)
     out = Path(out_dir) if out_dir else Path(batch_dir) / "letters"
     out.mkdir(parents=True, exist_ok=True)
     when = _dt.date.today().isoformat()

@@ -9,7 +9,8 @@ The review columns (``nianbao.review``): ``report_key`` and ``fingerprint`` name
 its decision, ``review`` is its state (new, open, confirmed, ask, accepted, dismissed; resolved
 rows are confirmed findings that no longer fire), and ``decision``/``reason``/``reviewer`` are
 for the auditor to fill in and hand back (``nianbao review import``); the .xlsx offers the
-decisions as a drop-down.
+decisions as a drop-down. The cross-report findings about a report follow its own findings and
+carry their review columns too.
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def finding_rows(batch: BatchFolder, reviews: dict | None = None) -> list[list]:
     out = []
     for e in batch.reports:
         rv = reviews.get(e.id)
-        # the cross-report findings on it too (they have no review state: not in result.json)
+        # then the cross-report findings about it (crossreport.json), reviewed with it
         for i, f in enumerate((*e.findings, *e.cross)):
             loc = f.get("location") or {}
             r = rv.findings[i] if rv and i < len(rv.findings) else None

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from ..atomic import write_atomic
-from ..batchfolder import STATUS_LABELS, STATUSES, BatchFolder, ReportEntry, read_batch
+from ..batchfolder import STATUS_LABELS, STATUSES, BatchFolder, ReportEntry
 from ..findings import SEVERITIES, SEVERITY_LABELS
 from ..rules.registry import FAMILY_LABELS
 from .findings_table import write_findings
@@ -54,12 +54,12 @@ def index_html(batch: BatchFolder, overview: bool, reviews: dict | None = None) 
         rows.append({"name": e.agency or Path(e.file).stem, "file": e.file, "html": e.html,
                      "year": e.year, "format": e.format, "status": e.status,
                      "severity": sevs[e.id], "counts": counts, "reason": _short_reason(e)})
-    cross = _cross_rows(batch)
+    cross = _cross_rows(batch, reviews)
     run = batch.run
     return render(
         "batch_index.html.j2", css=asset("site.css"), js=asset("batch_index.js"), rows=rows,
         headers=headers, reasons=reasons, overview=overview, statuses=STATUSES, cross=cross,
-        cross_ran=batch.cross is not None,
+        cross_ran=batch.cross is not None, cross_review=bool(reviews),
         status_labels=STATUS_LABELS, severities=SEVERITIES, severity_labels=SEVERITY_LABELS,
         status_counts={s: sum(1 for e in entries if e.status == s) for s in STATUSES},
         severity_totals={s: sum(sevs[e.id][s] for e in entries) for s in SEVERITIES},
@@ -69,23 +69,27 @@ def index_html(batch: BatchFolder, overview: bool, reviews: dict | None = None) 
         tool_version=str(run.get("tool_version", "")), commit=(run.get("git_commit") or "")[:10])
 
 
-def _cross_rows(batch: BatchFolder) -> list[dict]:
-    """The cross-report findings for the list under the table, most serious first; links only
-    to our own pages (the report's audit page, the other report's, the 与上年比较 section of the
-    report's page, ``#nb-compare``)."""
+def _cross_rows(batch: BatchFolder, reviews: dict) -> list[dict]:
+    """The cross-report findings for the list under the table, most serious first, with their
+    report's status (the page's filters apply to them too) and review state (``reviews``, once
+    anything is decided); links only to our own pages (the report's audit page, the other
+    report's, the 与上年比较 section of the report's page, ``#nb-compare``)."""
     from ..findings import severity_rank
 
     by_id = {e.id: e for e in batch.reports}
     rows = []
     for e in batch.reports:
+        rv = reviews.get(e.id)
+        states = iter([x.state for x in rv.findings if x.cross] if rv else [])
         for f in e.cross:
+            state = next(states, None)
             d = f.get("details") or {}
             other = d.get("other") or d.get("previous") or {}
             o = by_id.get(str(other.get("id")))
             compare = f"{e.html}#nb-compare" if d.get("previous") and e.html else None
             rows.append({"name": f"{e.agency or Path(e.file).stem} {e.year or ''}".strip(),
                          "html": e.html, "rule": f.get("rule"), "severity": f.get("severity"),
-                         "message": f.get("message"),
+                         "message": f.get("message"), "status": e.status, "review": state,
                          "other": (f"{o.agency or Path(o.file).stem} {o.year or ''}".strip()
                                    if o else ""),
                          "other_html": o.html if o else None, "compare": compare})
@@ -96,11 +100,9 @@ def _cross_rows(batch: BatchFolder) -> list[dict]:
 def write_site(out_dir: Path, overview: bool) -> None:
     """index.html, findings.csv and findings.xlsx for the whole batch folder ``out_dir``, with
     the review decisions of its review file applied (``nianbao.review``)."""
-    from ..review import ReviewStore, review_batch, review_path_for
+    from ..review import load_reviews
 
-    batch = read_batch(out_dir)
-    store = ReviewStore.load(review_path_for(out_dir, batch.run.get("review_path")))
-    reviews = review_batch(batch, store)
+    batch, store, reviews = load_reviews(out_dir)
     write_findings(out_dir, batch, reviews)
     write_atomic(Path(out_dir) / "index.html",
                  index_html(batch, overview, reviews if store.decisions else None))

@@ -17,12 +17,11 @@ from ..batchfolder import STATUS_LABELS, STATUSES, finding_family, read_batch
 from ..findings import SEVERITIES, SEVERITY_LABELS, severity_rank
 from ..rules.registry import FAMILY_LABELS, all_rules
 from . import charts
-from .views import View, css, esc, html_table, severity_badge
-from .views import safe_href as _safe_href
+from .views import View, batch_href, css, esc, html_table, severity_badge
 
 # the region's cells (across reports), shown by the same notebook: see ``workbook.region``
 from .region import (applications_chart, copy_network, coverage, cross_findings,  # noqa: E402,F401
-                     indicators, lateness, rates_chart)
+                     decide, indicators, lateness, rates_chart)
 
 
 @dataclass
@@ -30,6 +29,8 @@ class Batch:
     folder: Path
     reports: pd.DataFrame  # one row per report: name, agency, year, status, counts, links
     findings: pd.DataFrame  # one row per finding: report, agency, rule, family, severity…
+    #: the folder links are relative to (``views.batch_href``): None, the working directory
+    base: Path | None = None
 
 
 def _titles() -> dict[str, str]:
@@ -37,8 +38,10 @@ def _titles() -> dict[str, str]:
     return {r.id: r.title for r in all_rules()}
 
 
-def load_batch(batch_dir) -> Batch:
-    """Read a batch folder into a ``Batch`` of two DataFrames (``nianbao.batchfolder``)."""
+def load_batch(batch_dir, base=None) -> Batch:
+    """Read a batch folder into a ``Batch`` of two DataFrames (``nianbao.batchfolder``); the
+    findings are the reports' own and the cross-report findings about them. Links in the views
+    are relative to ``base`` (default: the working directory, the notebook's folder)."""
     folder = read_batch(batch_dir)
     reports, findings = [], []
     for e in folder.reports:
@@ -49,9 +52,9 @@ def load_batch(batch_dir) -> Batch:
             "format_version": e.report.get("format_version"), "status": e.status,
             "reason": e.error or None,
             **{s: sev[s] if res else None for s in SEVERITIES},
-            "findings": len(e.findings) if res else None, "html": e.html,
+            "findings": len(e.findings) + len(e.cross) if res else None, "html": e.html,
             "result": str(e.result_path) if e.result_path else None})
-        for f in e.findings:
+        for f in (*e.findings, *e.cross):  # the cross-report ones too, as on the index
             findings.append({"report": e.id, "agency": e.agency, "year": e.year,
                              "rule": f.get("rule"), "family": finding_family(f),
                              "severity": f.get("severity"), "message": f.get("message")})
@@ -61,20 +64,12 @@ def load_batch(batch_dir) -> Batch:
     rdf = pd.DataFrame(reports, columns=rcols)
     for c in (*SEVERITIES, "findings", "year"):
         rdf[c] = rdf[c].astype("Int64")
-    return Batch(folder.folder, rdf, pd.DataFrame(findings, columns=fcols))
+    return Batch(folder.folder, rdf, pd.DataFrame(findings, columns=fcols),
+                 Path(base) if base else None)
 
 
 def _batch(b) -> Batch:
     return b if isinstance(b, Batch) else load_batch(b)
-
-
-def _href_from_here(folder: Path, href: str) -> str:
-    """A link into the batch folder, relative to where the kernel runs: the batch folder when the
-    batch exports overview.html beside the pages, ``notebooks/`` when the auditor runs the
-    overview in JupyterLab (which resolves relative links from the notebook's folder)."""
-    import os
-
-    return Path(os.path.relpath(Path(folder).resolve() / href, Path.cwd())).as_posix()
 
 
 def _text(v) -> str:
@@ -162,8 +157,7 @@ def reports_table(b) -> View:
     b = _batch(b)
     rows = []
     for r in b.reports.itertuples():
-        href = _safe_href(r.html)
-        href = href and _href_from_here(b.folder, href)
+        href = batch_href(b.folder, r.html, b.base)
         name = (f'<a href="{html.escape(href, quote=True)}">{esc(r.name)}</a>' if href
                 else esc(r.name))
         counts = ["" if pd.isna(getattr(r, s)) else str(getattr(r, s)) for s in SEVERITIES]

@@ -4,7 +4,9 @@ Coverage (agency × year), lateness, the evaluators' indicators per agency with 
 the cross-report findings and the copy network. Data come from ``nianbao.crossreport.region``
 over the batch folder's results and ``crossreport.json`` (written by the batch's cross-report
 step); nothing here re-reads a report. Agency names and messages are escaped; links are only
-our own relative paths (``views.safe_href``).
+our own paths into the batch folder, made relative to where the view is shown
+(``views.batch_href``: the notebook's folder, or the ``base`` of an overview ``Batch``), so they
+work in overview.html beside the pages and in JupyterLab alike.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from ..crossreport.batch import CrossBatch
 from ..crossreport.runner import entries_from_folder, load
 from ..findings import SEVERITY_LABELS, severity_rank
 from . import charts, fonts
-from .views import View, esc, html_table, safe_href, severity_badge
+from .views import View, batch_href, esc, html_table, severity_badge
 
 
 @dataclass
@@ -58,9 +60,16 @@ def _aliases(r: Region):
     return r.config.get("agency_aliases")
 
 
-def _link(href, text: str) -> str:
-    h = safe_href(href)
-    return f'<a href="{html.escape(h, quote=True)}">{esc(text)}</a>' if h else esc(text)
+def _linker(b, r: Region):
+    """``link(href, text)``: a link to a page of the batch (``href`` relative to its folder), from
+    where this view is shown."""
+    base = getattr(b, "base", None)
+
+    def link(href, text: str) -> str:
+        h = batch_href(r.folder, href, base)
+        return f'<a href="{html.escape(h, quote=True)}">{esc(text)}</a>' if h else esc(text)
+
+    return link
 
 
 def _pct(v) -> str:
@@ -74,32 +83,76 @@ def _num(v) -> str:
 
 
 # ------------------------------------------------------------------ cross-report findings
+def _cross_review(folder: Path):
+    """(the ``BatchFolder``, its review store, [(entry, ``Reviewed``)] of every cross-report
+    finding in the order shown: most serious first) — the list ``decide`` numbers."""
+    from ..review import load_reviews
+
+    batch, store, reviews = load_reviews(folder)
+    items = [(e, x) for e in batch.reports if e.id in reviews
+             for x in reviews[e.id].findings if x.cross]
+    items.sort(key=lambda it: (severity_rank(it[1].finding.get("severity")),
+                               it[1].finding.get("rule") or ""))
+    return batch, store, items
+
+
 def cross_findings(b) -> View:
-    """Every cross-report finding: report, rule, severity, message, the other report linked."""
+    """Every cross-report finding, numbered: report, rule, severity, message, the other report
+    linked; once anything is decided in the review file, each one's review state."""
+    from ..review import other_report
+    from .review import state_badge
+
     r = region(b)
     if r.cross is None:
         return View('<p class="nb-note">本批次没有跨报告核对结果（crossreport.json）。</p>',
                     "no cross-report results")
-    fs = sorted(r.cross.get("findings") or [],
-                key=lambda f: (severity_rank(f.get("severity")), f.get("rule") or ""))
-    if not fs:
+    _, store, items = _cross_review(r.folder)
+    if not items:
         return View('<p class="nb-ok">跨报告核对没有发现。</p>', "no cross findings")
-    rows = []
-    for f in fs:
-        e = r.batch.by_id.get((f.get("location") or {}).get("report"))
-        d = f.get("details") or {}
-        other = d.get("other") or d.get("previous") or {}
-        rows.append([_link(e.href if e else None, e.label if e else "?"),
+    link, decided = _linker(b, r), bool(store.decisions)
+    rows, counts = [], {}
+    for no, (entry, x) in enumerate(items, 1):
+        f, e = x.finding, r.batch.by_id.get(entry.id)
+        other = other_report(f) or {}
+        counts[f.get("severity")] = counts.get(f.get("severity"), 0) + 1
+        d = x.decision if x.decision and x.decision.status != "open" else None
+        rows.append([str(no), *([state_badge(x.state) + (f" {esc(d.reason)}" if d else "")]
+                                if decided else []),
+                     link(e.href if e else None, e.label if e else entry.id),
                      f"<code>{esc(f.get('rule'))}</code>", severity_badge(f.get("severity")),
                      esc(f.get("message")),
-                     _link(other.get("href"), other.get("label") or "") if other else ""])
-    counts = {}
-    for f in fs:
-        counts[f.get("severity")] = counts.get(f.get("severity"), 0) + 1
+                     link(other.get("href"), other.get("label") or "") if other else ""])
     head = "，".join(f"{SEVERITY_LABELS.get(k, k)} {v}" for k, v in counts.items())
-    return View(f"<p>跨报告发现 {len(fs)} 条（{esc(head)}）。</p>"
-                + html_table(["报告", "规则", "级别", "说明", "对照报告"], rows),
-                f"{len(fs)} cross-report findings")
+    return View(f"<p>跨报告发现 {len(items)} 条（{esc(head)}）。</p>"
+                + html_table(["#", *(["审核状态"] if decided else []), "报告", "规则", "级别",
+                              "说明", "对照报告"], rows),
+                f"{len(items)} cross-report findings")
+
+
+def decide(b, finding_no: int, status: str, reason: str = "", reviewer: str = "") -> View:
+    """Record the decision on cross-report finding ``finding_no`` (the number in
+    ``cross_findings``) in the batch's review file, as ``nb.decide`` does for a report's own
+    findings: ``confirmed``, ``dismissed``, ``accepted`` (with a reason) or ``ask``."""
+    from ..errors import InputError
+    from ..review import batch_keys, cross_of, decision_status, record
+    from .review import state_badge
+
+    folder = Path(getattr(b, "folder", b))
+    batch, store, items = _cross_review(folder)
+    try:
+        st = decision_status(status)
+        if not 1 <= int(finding_no) <= len(items):
+            raise ValueError(f"no cross-report finding {finding_no} (the batch has {len(items)})")
+        entry, x = items[int(finding_no) - 1]
+        (d,) = record(store, entry.result, {x.no: (st, reason, reviewer)},
+                      cross=cross_of(batch, entry), keys=batch_keys(batch))
+    except ValueError as e:
+        raise InputError(f"cross-report finding {finding_no}", str(e)) from None
+    store.save()
+    return View(f'<p class="nb-written">已记录：跨报告第{int(finding_no)}条 <code>{esc(d.rule)}</code>'
+                f"（{esc(d.location)}）→ {state_badge(d.status)}（{esc(d.reason)}）写入 "
+                f"<code>{esc(str(store.path))}</code>。</p>",
+                f"recorded {d.status} for cross-report finding {finding_no} in {store.path}")
 
 
 # ------------------------------------------------------------------ coverage and lateness
@@ -129,7 +182,8 @@ def lateness(b) -> View:
     if df.empty:
         return View('<p class="nb-note">没有报告载明发布日期。</p>', "no dates")
     df = df.sort_values("days_late", ascending=False)
-    rows = [[_link(x.href, f"{x.agency or x.report} {x.year}"), esc(str(x.published)),
+    link = _linker(b, r)
+    rows = [[link(x.href, f"{x.agency or x.report} {x.year}"), esc(str(x.published)),
              esc(str(x.deadline)),
              (f'<b style="color:#c62828">逾期 {x.days_late} 天</b>' if x.days_late > 0
               else "按时")] for x in df.itertuples()]
@@ -146,7 +200,7 @@ def indicators(b) -> View:
     df = rg.indicator_frame(r.batch, _aliases(r))
     if df.empty:
         return View('<p class="nb-note">没有可计算指标的报告。</p>', "no indicators")
-    rows = []
+    rows, link = [], _linker(b, r)
     for x in df.itertuples():
         out = set(x.outliers)
 
@@ -155,7 +209,7 @@ def indicators(b) -> View:
                     if key in out else text)
 
         change = x.applications_change
-        rows.append([_link(x.href, x.agency), str(x.year),
+        rows.append([link(x.href, x.agency), str(x.year),
                      mark("applications", _num(x.applications)),
                      "" if change is None or pd.isna(change) else f"{change:+g}",
                      mark("disclosure_rate", _pct(x.disclosure_rate)),
@@ -233,11 +287,11 @@ def copy_network(b) -> View:
     ax.axis("off")
     ax.set_title("机关之间共用段落的报告（线宽：共用字数；红：写有对方名称或地名）")
     chart = charts.Chart(charts._render(fig), "copy network")
-    rows = []
+    rows, link = [], _linker(b, r)
     for e in sorted(edges, key=lambda e: (severity_rank(e["severity"]), -e["chars"])):
         a, c = r.batch.by_id.get(e["a"]), r.batch.by_id.get(e["b"])
-        rows.append([_link(a.href if a else None, a.label if a else e["a"]),
-                     _link(c.href if c else None, c.label if c else e["b"]),
+        rows.append([link(a.href if a else None, a.label if a else e["a"]),
+                     link(c.href if c else None, c.label if c else e["b"]),
                      str(e["chars"]), severity_badge(e["severity"])])
     return View(chart._repr_html_() + html_table(["报告", "共用段落的报告", "共用字数", "最高级别"], rows),
                 f"{len(edges)} copy edges")

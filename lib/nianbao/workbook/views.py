@@ -72,6 +72,21 @@ def safe_href(href) -> str | None:
     return h
 
 
+def batch_href(folder, href, base=None) -> str | None:
+    """A link to ``href`` (a path inside the batch folder ``folder``, checked by ``safe_href``)
+    from the page that shows it, whose folder is ``base`` — by default the working directory,
+    i.e. the notebook's own folder: the batch folder when the batch runs the overview (and
+    writes overview.ipynb and overview.html there), ``notebooks/`` when an auditor opens the
+    overview in JupyterLab (which resolves relative links from the notebook's folder)."""
+    import os
+
+    h = safe_href(href)
+    if h is None:
+        return None
+    return Path(os.path.relpath(Path(folder).resolve() / h,
+                                Path(base or Path.cwd()).resolve())).as_posix()
+
+
 def _fmt(v) -> str:
     if v is None:
         return "—"

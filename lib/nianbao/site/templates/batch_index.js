@@ -5,6 +5,8 @@
   var box = document.getElementById('filter');
   var sevs = Array.prototype.slice.call(document.querySelectorAll('input[data-sev]'));
   var stats = Array.prototype.slice.call(document.querySelectorAll('input[data-status]'));
+  var cross = document.querySelector('#cross table');
+  var crossRows = cross ? Array.prototype.slice.call(cross.tBodies[0].rows) : [];
   function apply() {
     var q = box.value.trim().toLowerCase();
     var on = sevs.filter(function (c) { return c.checked; }).map(function (c) { return c.dataset.sev; });
@@ -21,6 +23,18 @@
       if (ok) { shown++; }
     });
     document.getElementById('shown').textContent = String(shown);
+    // the cross-report findings: the same filters, each by its own severity
+    var crossShown = 0;
+    crossRows.forEach(function (r) {
+      var ok = !q || r.textContent.toLowerCase().indexOf(q) >= 0;
+      ok = ok && (on.length === sevs.length || on.indexOf(r.dataset.severity) >= 0);
+      ok = ok && okStatus[r.dataset.status] !== false;
+      r.hidden = !ok;
+      if (ok) { crossShown++; }
+    });
+    if (crossRows.length) {
+      document.getElementById('cross-shown').textContent = String(crossShown);
+    }
   }
   function key(r, i, num) {
     var c = r.cells[i];
