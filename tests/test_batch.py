@@ -8,6 +8,7 @@ own runs. The helpers here are shared with test_batch_dask.py and test_browser.p
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import html
 import html.parser
@@ -475,7 +476,11 @@ def test_task_and_record_round_trip_through_json(tmp_path):
     assert ReportTask.from_json(task.to_json()) == task and not task.shipped
     shipped = task.with_payload()
     assert shipped.shipped and shipped.payload["input"] == src.read_bytes()
-    assert "config" not in shipped.payload
+    assert "config" not in shipped.payload and "review" not in shipped.payload
+    assert ReportTask.from_json(shipped.to_json()) == shipped
+    review = "report,fingerprint,status\n青岚市|2023,abc,dismissed\n".encode()
+    shipped = dataclasses.replace(task, review_key="青岚市|2023").with_payload(review)
+    assert shipped.payload["review"] == review
     assert ReportTask.from_json(shipped.to_json()) == shipped
 
     entry = {"id": "r-1", "file": src.name, "input": str(src), "status": "findings",

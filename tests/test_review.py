@@ -225,6 +225,39 @@ def check_letter(path: Path, result: dict) -> None:
     assert typo["message"] not in text  # dismissed: not sent
 
 
+def test_a_task_carries_the_decisions_its_digest_sums_up(tmp_path):
+    """What a batch task carries to a Dask worker without the batch's disk (``BatchReview.text``):
+    its report's decisions, which the notebook reads back to the same states and digest as the
+    batch's own file; every decision for a report not audited in this folder before."""
+    from nianbao.review.batch import BatchReview
+
+    r1 = write_version(tmp_path / "in" / "r1.txt", V1)
+    r2 = write_version(tmp_path / "in" / "r2.txt", ["t3-negative"], agency="青岚市澜溪区农业农村局")
+    out = make_batch(tmp_path / "out", {"r1": r1, "r2": r2})
+    prev = {"outputs": {"json": "r1/result.json"}}  # r1's record in the manifest
+    assert BatchReview(out).key(prev) is None  # nothing decided yet: no result read
+    a, b = (json.loads((out / rid / "result.json").read_text(encoding="utf-8"))
+            for rid in ("r1", "r2"))
+    store = ReviewStore(out / "review.csv")
+    record(store, a, {1: ("dismissed", "理由甲", "张三")})
+    record(store, b, {1: ("confirmed", "", "李四")})
+    store = ReviewStore.load(store.save())
+    reviews = BatchReview(out)
+    key = reviews.key(prev)
+    assert key == report_key(a) != report_key(b)
+    shipped = tmp_path / "worker" / "review.csv"
+    shipped.parent.mkdir()
+    shipped.write_bytes(reviews.text(key))
+    got = ReviewStore.load(shipped)
+    assert {k for k, _ in got.decisions} == {key}
+    assert got.digest(key) == reviews.digest(key) == store.digest(key)
+    assert [(r.state, r.decision) for r in review_report(a, got).findings] \
+        == [(r.state, r.decision) for r in review_report(a, store).findings]
+    shipped.write_bytes(reviews.text(None))  # identity unknown before the audit: the whole file
+    assert ReviewStore.load(shipped).decisions == store.decisions
+    assert reviews.digest(None) is None
+
+
 # ---------------------------------------------------------------- the letters as PDF
 @pytest.mark.slow
 def test_letters_render_chinese_in_libreoffice(tmp_path):

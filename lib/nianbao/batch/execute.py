@@ -5,7 +5,9 @@ and never raise for a bad report — the record says ``failed``/``timeout`` with
 Where the worker writes: into the batch folder itself when it shares the client's disk (the
 local process pool), or — for a task that carries its files (``ReportTask.payload``, a Dask
 worker that may be on another machine) — into a scratch folder of its own, from which the
-outputs go back to the client in ``ReportRecord.files`` and the scratch folder is removed.
+outputs go back to the client in ``ReportRecord.files`` and the scratch folder is removed. Such a
+task carries its report's review decisions too: the notebook's review cell reads them from a
+``review.csv`` in that scratch folder, where it would read the batch's own on a shared disk.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import re
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from ..atomic import temp_name, write_atomic
@@ -80,6 +83,11 @@ def run_report(task: ReportTask) -> ReportRecord:
         if "config" in task.payload:
             config = scratch / ("config" + Path(task.config_path or "c.yaml").suffix)
             config.write_bytes(task.payload["config"])
+        if task.review_path:  # the decisions it carries, where the review cell will read them
+            review = scratch / "review.csv"
+            if "review" in task.payload:
+                review.write_bytes(task.payload["review"])
+            task = replace(task, review_path=str(review))
         rdir = scratch / task.id
         rec = _audit(task, rdir, src, notebook, str(config) if config else None)
         rec.files = {name: (rdir / name).read_bytes() for name in OUTPUT_FILES.values()

@@ -3,8 +3,9 @@
 A ``ReportTask`` says everything a worker needs to audit one report — which file, with which
 notebook and configuration, under which time limit, and the hashes the record must carry.
 A worker that does not share the client's disk (a Dask worker on another machine) also gets the
-bytes of those files in ``payload``, and hands the outputs back in ``ReportRecord.files``; the
-client writes them into the batch folder. A ``ReportRecord`` is one entry of ``manifest.json``
+bytes of those files in ``payload``, with the review decisions of its report (for the page's
+review cell), and hands the outputs back in ``ReportRecord.files``; the client writes them into
+the batch folder. A ``ReportRecord`` is one entry of ``manifest.json``
 (read back by ``nianbao.batchfolder``): its JSON is the format the manifest has always had, and
 keys it does not know (written by a newer version) are kept as they were.
 """
@@ -21,7 +22,8 @@ OUTPUT_FILES = {"ipynb": "audit.ipynb", "html": "audit.html", "json": "result.js
 @dataclass(frozen=True)
 class ReportTask:
     """One report to audit. Paths are the client's; ``payload`` (input, notebook and
-    configuration bytes, by those names) is set when the worker may not see them."""
+    configuration bytes, and the review file's lines about this report, by those names) is set
+    when the worker may not see them."""
 
     id: str
     file: str
@@ -39,6 +41,7 @@ class ReportTask:
     fork: bool = False
     review_path: str | None = None  # the review decisions (nianbao.review), for the page
     review: str | None = None  # digest of this report's decisions when the task was planned
+    review_key: str | None = None  # whose decisions: the report identity of its last audit
     max_memory_mb: int = 0
     payload: dict[str, bytes] | None = None
 
@@ -60,14 +63,17 @@ class ReportTask:
             d["payload"] = {k: base64.b64decode(v) for k, v in d["payload"].items()}
         return cls(**d)
 
-    def with_payload(self) -> ReportTask:
-        """This task carrying the bytes of its input, notebook and configuration."""
+    def with_payload(self, review: bytes | None = None) -> ReportTask:
+        """This task carrying the bytes of its input, notebook and configuration, and
+        ``review``: the review file as the worker is to see it (``BatchReview.text``)."""
         from pathlib import Path
 
         payload = {"input": Path(self.input).read_bytes(),
                    "notebook": Path(self.notebook).read_bytes()}
         if self.config_path:
             payload["config"] = Path(self.config_path).read_bytes()
+        if review is not None:
+            payload["review"] = review
         return replace(self, payload=payload)
 
 

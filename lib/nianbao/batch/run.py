@@ -178,7 +178,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
                 "fork_kernels": fork_kernels, "review_path": review_path and str(Path(review_path).resolve())}
     tool = canonical_hash([__version__, run_info["notebook_sha256"]])
     prev, prev_run = _load_manifest(out_dir)
-    records, tasks = _plan(files, prev, run_info, out_dir, notebook, tool, force)
+    records, tasks, reviews = _plan(files, prev, run_info, out_dir, notebook, tool, force)
     order = sorted({*records, *(t.id for t in tasks)})
 
     def manifest(final: bool) -> dict:
@@ -196,7 +196,7 @@ def run_batch(input_dir, out_dir, *, jobs: int | None = None, only: str | None =
         if tasks:
             _run_reports(tasks, records, lambda: manifest(False), out_dir, progress,
                          _executor(executor, min(jobs, len(tasks)), scheduler, fork_kernels,
-                                   address), ship=executor == "dask")
+                                   address), ship=_shipper(executor, reviews))
         write_atomic(out_dir / MANIFEST, _dumps(manifest(True)))  # the overview reads it
         run_info["crossreport_error"] = run_crossreport(out_dir, cfg)
         unchanged = not tasks and prev_run.get("overview_error") is None \
@@ -223,24 +223,26 @@ def _overview_step(out_dir: Path, wanted: bool, unchanged: bool, timeout: int,
 
 
 def _plan(files: list[Path], prev: dict[str, ReportRecord], run_info: dict, out_dir: Path,
-          notebook: Path, tool: str, force: bool) -> tuple[dict[str, ReportRecord],
-                                                           list[ReportTask]]:
-    """(records kept from the previous run, tasks to run): a report is rerun unless it is up to
-    date; reports of earlier runs left out of this one (--only, --limit) stay listed while their
-    input is still there — the index describes the whole output folder."""
-    from ..review.batch import review_digests
+          notebook: Path, tool: str, force: bool):
+    """(records kept from the previous run, tasks to run, the run's ``BatchReview``): a report
+    is rerun unless it is up to date, its review decisions included; reports of earlier runs
+    left out of this one (--only, --limit) stay listed while their input is still there — the
+    index describes the whole output folder."""
+    from ..review.batch import BatchReview
 
-    review_file, digest = review_digests(out_dir, run_info.get("review_path"))
+    reviews = BatchReview(out_dir, run_info.get("review_path"))
     records: dict[str, ReportRecord] = {}
     tasks: list[ReportTask] = []
     for path, rid in assign_ids(files).items():
+        key = reviews.key(prev.get(rid))  # the report identity its decisions are filed under
         task = ReportTask(id=rid, file=path.name, input=str(path), out_dir=str(out_dir),
                           notebook=str(notebook), config_path=run_info["config_path"],
                           timeout=run_info["timeout"], sha256=sha256_file(path),
                           config_hash=run_info["config_hash"], tool=tool,
                           tool_version=run_info["tool_version"],
                           git_commit=run_info["git_commit"], fork=run_info["fork_kernels"],
-                          review_path=str(review_file), review=digest(prev.get(rid)),
+                          review_path=str(reviews.path), review=reviews.digest(key),
+                          review_key=key,
                           max_memory_mb=run_info["config"]["limits"]["max_memory_mb"])
         if not force and _up_to_date(prev.get(rid), task, out_dir) \
                 and prev[rid].review == task.review:
@@ -252,18 +254,27 @@ def _plan(files: list[Path], prev: dict[str, ReportRecord], run_info: dict, out_
         if rid not in records and rid not in queued and Path(rec.input or "").is_file() \
                 and _has_outputs(rec, out_dir):
             records[rid] = dataclasses.replace(rec, skipped=True)
-    return records, tasks
+    return records, tasks, reviews
+
+
+def _shipper(executor: str, reviews):
+    """How a task goes to a worker: as it is to the local pool, whose workers share this disk
+    (None); to Dask, whose workers may not, with the bytes of its files and its report's review
+    decisions as this run read them (those its digest sums up: ``BatchReview.text``)."""
+    if executor != "dask":
+        return None
+    return lambda task: task.with_payload(reviews.text(task.review_key))
 
 
 def _run_reports(tasks: list[ReportTask], records: dict, manifest, out_dir: Path,
-                 progress: bool, executor, ship: bool) -> None:
+                 progress: bool, executor, ship) -> None:
     """Run the tasks on ``executor`` (pool, closer, slots), recording each report as it completes
     and rewriting the manifest after each one (what makes an interrupted run resumable).
 
-    With ``ship`` (Dask: the workers may not share this disk) each task carries its files' bytes
-    and the worker hands its outputs back, which are written here. Tasks are submitted as slots
-    free up (twice the workers' count in flight), so that the inputs' bytes are read and held
-    for the reports in flight only."""
+    With ``ship`` (Dask: the workers may not share this disk; ``_shipper``) each task goes out
+    carrying its files' bytes and its report's decisions, and the worker hands its outputs back,
+    which are written here. Tasks are submitted as slots free up (twice the workers' count in
+    flight), so that the inputs' bytes are read and held for the reports in flight only."""
     from tqdm import tqdm
 
     pool, close, slots = executor
@@ -286,7 +297,7 @@ def _run_reports(tasks: list[ReportTask], records: dict, manifest, out_dir: Path
             while waiting and len(running) < 2 * slots:
                 t = waiting.pop()
                 try:
-                    item = t.with_payload() if ship else t
+                    item = ship(t) if ship else t
                 except OSError as exc:  # the input went away since it was hashed
                     finish(ReportRecord.worker_died(t, _one_line(f"{t.input}: {exc.strerror}")))
                     continue
