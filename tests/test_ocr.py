@@ -210,9 +210,9 @@ def test_page_images_150dpi_tiff_read_like_text_layer(tmp_path):
 def test_a_low_score_cell_is_doubtful_not_a_number(tmp_path, monkeypatch):
     """With the doubt threshold above every score, every OCR'd number is doubtful: none may
     pass into the table as a value."""
-    from nianbao.readers import ocr
+    from nianbao.readers import ocr_table
 
-    monkeypatch.setattr(ocr, "DOUBT_SCORE", 1.01)
+    monkeypatch.setattr(ocr_table, "DOUBT_SCORE", 1.01)
     scan = image_pdf(render(CLEAN_PDF), tmp_path / "scan.pdf")
     report = nianbao.parse(scan)
     read = [c for c in report.table3.cells.values() if c.ocr is not None]

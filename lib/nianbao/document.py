@@ -15,6 +15,11 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+#: The text of a table cell the reader saw something in but could not read as what the cell
+#: holds (an OCR'd data cell whose reading is not a number): the parser reads it as one
+#: unreadable cell, never as a number or a blank.
+UNREAD = "\ufffd"
+
 
 @dataclass
 class OcrRead:
@@ -29,7 +34,7 @@ class OcrRead:
     page: int
     box: tuple[float, float, float, float]
     score: float
-    text: str
+    text: str  # what was recognised (a table cell: before look-alikes and specks were settled)
     start: int = -1
     end: int = -1
     doubt: str | None = None

@@ -6,13 +6,16 @@ and — where it does not trust the reading — why (``Document.ocr``, offsets i
 each parsed cell is matched to those reads by its character span: the cell gets ``ocr`` (page,
 box, score, so the audit can show the cropped image beside the value), and a cell whose reading
 is doubtful becomes ``how="ambiguous"`` with a null value and the reason, the same notion of a
-doubtful cell the arithmetic rules already skip and report.
+doubtful cell the arithmetic rules already skip and report — whatever the parser made of it: a
+number, a blank mark (a doubtful ``—`` is not a silent blank) or a cell the reader could not
+read at all (``UNREAD``, whose reason then says what was recognised instead).
 """
 from __future__ import annotations
 
 from bisect import bisect_right
 
-from ..model import AMBIGUOUS, NULL_HOWS, Report
+from ..document import UNREAD
+from ..model import AMBIGUOUS, MISSING, Report
 
 
 def mark_ocr_cells(report: Report) -> None:
@@ -34,8 +37,9 @@ def mark_ocr_cells(report: Report) -> None:
                 continue
             worst = min(hits, key=lambda r: (r.doubt is None, r.score))
             cell.ocr = worst.to_json()
-            if worst.doubt and cell.how not in NULL_HOWS:
-                cell.reason = f"OCR识读存疑：{worst.doubt}；读作“{cell.raw}”，不作数字使用"
+            if worst.doubt and cell.how not in (AMBIGUOUS, MISSING):
+                shown = "" if cell.raw == UNREAD else f"；读作“{cell.raw}”"
+                cell.reason = f"OCR识读存疑：{worst.doubt}{shown}，不作数字使用"
                 cell.how, cell.value = AMBIGUOUS, None
                 doubtful += 1
     if doubtful:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..model import ALIGNED, AMBIGUOUS, BLANK, MISSING, READ, RECOVERED, Cell
+from ..document import UNREAD
+from ..model import ALIGNED, AMBIGUOUS, BLANK, MISSING, READ, RECOVERED, UNREADABLE, Cell
 from .digits import readings
 from .scan import Piece
 
@@ -63,6 +64,13 @@ def _counts(pieces: list[Piece], reading: tuple) -> list[int]:
     return out
 
 
+def null_cell(p: Piece, line: int | None, reason: str) -> Cell:
+    """The cell of a piece without a value: a blank, or one the reader could not read."""
+    if p.chunk.raw == UNREAD:
+        return Cell(None, UNREADABLE, p.chunk.raw, line, (p.start, p.end), "无法识别的单元格")
+    return Cell(None, BLANK, p.chunk.raw, line, (p.start, p.end), reason)
+
+
 def cells_from_reading(pieces: list[Piece], reading: tuple, line_of, reason: str | None,
                        direct: bool = False) -> list[Cell]:
     cells: list[Cell] = []
@@ -71,8 +79,7 @@ def cells_from_reading(pieces: list[Piece], reading: tuple, line_of, reason: str
             v = reading[len(cells)]
             line = line_of(p.start)
             if v is None:
-                cells.append(Cell(None, BLANK, p.chunk.raw, line, (p.start, p.end),
-                                  "空白单元格" if p.empty else f"填写为“{p.chunk.raw}”，不计为0"))
+                cells.append(null_cell(p, line, "空白单元格" if p.empty else f"填写为“{p.chunk.raw}”，不计为0"))
             elif k > 1:
                 cells.append(Cell(v, RECOVERED, p.chunk.raw, line, (p.start, p.end), reason))
             else:
@@ -179,7 +186,7 @@ def right_aligned(ps: list[Piece], n: int, line_of, row_line: int | None) -> Row
     for p in ps:
         c = p.chunk
         if c.value is None:
-            cells.append(Cell(None, BLANK, c.raw, line_of(p.start), (p.start, p.end), reason))
+            cells.append(null_cell(p, line_of(p.start), reason))
         else:
             cells.append(Cell(c.value, ALIGNED, c.raw, line_of(p.start), (p.start, p.end), reason))
     return RowResult(cells, pieces=ps, notes=[reason], trouble=True)
@@ -191,9 +198,8 @@ def leading_aligned(ps: list[Piece], n: int, line_of, row_line: int | None, reas
     cells: list[Cell] = []
     for p in ps:
         c = p.chunk
-        how = READ if c.value is not None else BLANK
-        cells.append(Cell(c.value, how, c.raw, line_of(p.start), (p.start, p.end),
-                          None if how == READ else "空白单元格"))
+        cells.append(Cell(c.value, READ, c.raw, line_of(p.start), (p.start, p.end)) if c.value is not None
+                     else null_cell(p, line_of(p.start), "空白单元格"))
     cells += [Cell(None, MISSING, None, row_line, None, reason) for _ in range(n - len(ps))]
     return RowResult(cells, pieces=ps, notes=[reason])
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..document import UNREAD
 from ..textnorm import _LABEL_DROP
 from .digits import Chunk
 
@@ -214,7 +215,8 @@ def chunks(h: str, lo: int, hi: int, *, to_anchor: bool) -> list[Piece]:
     """The value pieces of a row segment ``h[lo:hi]``.
 
     Lines with tabs are table cells: each tab starts a cell, an empty cell is kept as an empty
-    piece (a blank, unless trimmed as padding later); the first piece of the label's own line
+    piece (a blank, unless trimmed as padding later), and so is a cell holding only ``无`` or
+    ``UNREAD`` (what the reader could not read: an unreadable cell); the first piece of the label's own line
     is the rest of the label cell. When the segment ends at the next label (``to_anchor``), the
     last partial line holds that label's leading cells, not values."""
     seg = blank_furniture(h, lo, hi)
@@ -247,7 +249,7 @@ def chunks(h: str, lo: int, hi: int, *, to_anchor: bool) -> list[Piece]:
                 out.extend(toks)
             elif not cell.strip():
                 out.append(Piece(Chunk("", None, None), c_lo, c_lo, empty=True))
-            elif cell.strip() == "无":
-                i = c_lo + cell.index("无")
-                out.append(Piece(make_chunk("无"), i, i + 1))
+            elif cell.strip() in ("无", UNREAD):  # a blank mark; a cell the reader could not read
+                i = c_lo + cell.index(cell.strip())
+                out.append(Piece(Chunk(cell.strip(), None, None), i, i + 1))
     return out
