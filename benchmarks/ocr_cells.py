@@ -49,7 +49,7 @@ SAMPLE = "bailu-water-2023-scan.pdf"
 
 def corpus_cases():
     """(name, make(tmp) -> (scan, reference)) for every scan made from the corpus."""
-    def case(key, dpi, skew=False, seal=False):
+    def case(key, dpi, skew=False, seal=False, unruled=False):
         def make(tmp: Path):
             src, pages = PAGES[key]
             src = CORPUS / src
@@ -64,6 +64,8 @@ def corpus_cases():
                 images = [synth.scan_noise(im, 1.5 if k % 2 else -1.2, seed=k) for k, im in enumerate(images)]
             if seal:
                 images[1] = synth.stamp_seal(images[1], (0.6, 0.7))
+            if unruled:
+                images = [_without_rules(im) for im in images]
             scan = tmp / "scan.pdf"
             synth.save_image_pdf(images, scan, dpi=dpi)
             return scan, ref
@@ -78,7 +80,20 @@ def corpus_cases():
     # harder than the acceptance asks: does a misreading still never pass silently?
     out.append(("city-2024 150dpi skew+noise", case("city-2024", 150, skew=True)))
     out.append(("city-2024 120dpi skew+noise", case("city-2024", 120, skew=True)))
+    out.append(("hongze-2024 2x rules erased", case("hongze-2024", 144, unruled=True)))
     return out
+
+
+def _without_rules(img):
+    """The page with its table rules painted white (a table printed without ruling lines)."""
+    import numpy as np
+    from PIL import Image
+
+    from nianbao.readers.ocr_layout import find_tables
+
+    grey = np.asarray(img.convert("L")).copy()
+    grey[find_tables(grey)[1] > 0] = 255
+    return Image.fromarray(grey)
 
 
 def sample_cases():

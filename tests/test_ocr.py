@@ -164,6 +164,93 @@ def test_table_cut_by_a_page_break_keeps_its_last_row():
     assert len(grids[0].ys) == 11 and len(grids[0].cells) == 80  # 10 rows (the open one too) x 8
 
 
+def _grid(rows: list[list[str | tuple[str, float] | None]]):
+    """A ruled grid of 40×100-pixel cells holding the given readings (text, or (text, score));
+    None is an empty cell."""
+    from nianbao.readers.ocr_layout import Box, Grid, GridCell
+
+    cells = []
+    for i, row in enumerate(rows):
+        for j, read in enumerate(row):
+            x0, y0 = j * 100, i * 40
+            cell = GridCell(i, j, i + 1, j + 1, (x0, y0, x0 + 100, y0 + 40))
+            if read is not None:
+                text, score = read if isinstance(read, tuple) else (read, 0.99)
+                cell.boxes = [Box(x0 + 30, y0 + 10, x0 + 60, y0 + 30, text, score)]
+            cells.append(cell)
+    return Grid([j * 100 for j in range(len(rows[0]) + 1)], [i * 40 for i in range(len(rows) + 1)], cells)
+
+
+def _rows(grid):
+    from nianbao.readers.ocr_table import grid_rows
+
+    items = []
+    grid_rows(grid, 0, items)
+    return [[(c.text, c.ocr.doubt if c.ocr else None) for c in it.cells] for it in items]
+
+
+def test_a_data_cell_holds_a_number_or_is_doubtful():
+    """What OCR makes of a lone digit on a poor scan — a letter, a box glyph, a CJK glyph, junk
+    around a digit, ink with nothing recognised — is an unreadable, doubtful cell where a number
+    belongs; a number with a speck beside it is the number; labels and headers stay as read."""
+    from nianbao.document import UNREAD
+
+    grid = _grid([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                  ["规章", "0", "U", "7."],
+                  ["行政规范性文件", "口", "1□", None],
+                  ["其他", "03", "—", "Ⅱ"],
+                  ["合计", "1 2", "12", "0"]])
+    grid.cells[11].doubts = ["格内有墨迹但未识别出文字"]  # ink, nothing recognised
+    header, r1, r2, r3, r4 = _rows(grid)
+    assert [t for t, _ in header] == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    assert r1[:2] == [("规章", None), ("0", None)] and r1[3] == ("7.", None)
+    assert r1[2][0] == UNREAD and "U" in r1[2][1]
+    assert r2[0] == ("行政规范性文件", None)
+    assert all(t == UNREAD and d for t, d in r2[1:])
+    assert r3[0] == ("其他", None) and r3[2] == ("—", None)
+    assert r3[1][0] == UNREAD and "03" in r3[1][1] and r3[3][0] == UNREAD
+    assert r4[1][0] == UNREAD and r4[2:] == [("12", None), ("0", None)]  # "1 2" is two numbers
+
+
+def test_a_doubtful_word_where_a_number_surely_belongs_is_unreadable():
+    """A poor second look may read a digit as a word (``国家``): where a number surely belongs
+    (numbers in its row and its column) a doubtful word is unreadable; a label (left of the
+    numbers) or a header (a row of words) that scores low stays as read."""
+    from nianbao.document import UNREAD
+
+    grid = _grid([[("总计", 0.3), "自然人", "商业企业", "科研机构"],
+                  [("属于国家秘密", 0.2), "2", ("国家", 0.1), "0"],
+                  ["重复申请", "1", "0", "0"]])
+    header, row, _ = _rows(grid)
+    assert header[0][0] == "总计" and row[0][0] == "属于国家秘密"
+    assert row[2][0] == UNREAD and "国家" in row[2][1]
+
+
+def test_faint_digit_is_ink_and_grain_is_not():
+    from nianbao.readers.ocr_table import _has_ink
+
+    cell = np.full((30, 60), 250, np.uint8)
+    rng = np.random.default_rng(1)
+    ys, xs = rng.integers(1, 29, 6), rng.integers(1, 59, 6)
+    cell[ys, xs] = 120  # specks of grain
+    assert not _has_ink(cell)
+    cell[10:19, 30] = 185  # a faint, thin "1": no pixel below 160
+    assert _has_ink(cell)
+
+
+def test_unread_cell_is_one_unreadable_cell_of_its_row():
+    """The parser reads ``UNREAD`` in a table row as one cell without a value, so the row keeps
+    its columns (text it skipped would shift them) and the cell is not a blank."""
+    from nianbao.document import UNREAD
+    from nianbao.model import READ
+    from nianbao.parsing.rows import resolve_row
+    from nianbao.parsing.scan import chunks
+
+    h = f"行政许可\t3\t{UNREAD}\t5\n"
+    cells = resolve_row(chunks(h, 4, len(h) - 1, to_anchor=False), 3, lambda i: 1).cells
+    assert [(c.value, c.how) for c in cells] == [(3, READ), (None, UNREADABLE), (5, READ)]
+
+
 def test_blank_image_is_one_line_error(tmp_path):
     p = tmp_path / "blank.png"
     Image.new("RGB", (800, 1100), "white").save(p)
@@ -217,6 +304,51 @@ def test_a_low_score_cell_is_doubtful_not_a_number(tmp_path, monkeypatch):
     report = nianbao.parse(scan)
     read = [c for c in report.table3.cells.values() if c.ocr is not None]
     assert read and all(c.value is None and c.how == AMBIGUOUS and "OCR" in c.reason for c in read)
+
+
+@pytest.mark.slow
+def test_a_letter_where_a_digit_was_printed_is_doubtful_and_the_row_keeps_its_columns(tmp_path):
+    """A scan where a table digit came out as something else (here a ``W`` painted over 表三's
+    second value of its first row): the cell is a doubtful reading, never text the parser skips
+    (which would shift the row) nor a blank, and the row's other cells read as printed."""
+    import pdfplumber
+    from PIL import ImageFont
+
+    with pdfplumber.open(CLEAN_PDF) as pdf:
+        hits = [(k, w, p.extract_words()) for k, p in enumerate(pdf.pages) for w in p.extract_words()
+                if w["text"].startswith("一、本年新收")]
+    k, label, words = hits[0]
+    mid = (label["top"] + label["bottom"]) / 2
+    row = sorted((w for w in words if w["x0"] > label["x1"] and abs((w["top"] + w["bottom"]) / 2 - mid) < 4),
+                 key=lambda w: w["x0"])
+    target = row[1]
+    pages = render(CLEAN_PDF)
+    x0, y0, x1, y1 = (round(v * 2) for v in (target["x0"], target["top"], target["x1"], target["bottom"]))
+    d = ImageDraw.Draw(pages[k])
+    d.rectangle((x0 - 1, y0 - 1, x1 + 1, y1 + 1), fill="white")
+    d.text((x0, y0), "W", fill="black", font=ImageFont.load_default(size=y1 - y0 + 2))
+    report = nianbao.parse(image_pdf(pages, tmp_path / "scan.pdf"))
+    ref = nianbao.parse(CLEAN_PDF)
+    cols = ref.table3.columns
+    cell = report.table3.cell("new_received", cols[1])
+    assert cell.value is None and cell.how in (AMBIGUOUS, UNREADABLE) and "OCR" in cell.reason
+    for c in cols[:1] + cols[2:]:
+        got, want = report.table3.cell("new_received", c), ref.table3.cell("new_received", c)
+        assert (got.value, got.how) == (want.value, want.how)
+    assert compare(report, ref)[2] == []
+
+
+@pytest.mark.slow
+def test_small_print_at_150dpi_never_passes_a_misreading_as_a_value(tmp_path):
+    """The synthetic report's compact print (7.5 pt table text) scanned at 150 dpi, askew with
+    grain: small digits are often misread (lone glyphs, specks, nothing framed), and every cell
+    that differs from the text layer must be a doubtful reading (docs/ocr.md has the counts)."""
+    spec = synth.make_report()
+    synth.render_pdf(spec, tmp_path / "print.pdf", compact=True)
+    synth.render_scan(spec, tmp_path / "scan.pdf", dpi=150)
+    total, equal, silent = compare(nianbao.parse(tmp_path / "scan.pdf"), nianbao.parse(tmp_path / "print.pdf"))
+    assert total >= 100 and not silent, silent
+    assert equal >= 0.8 * total, f"{equal}/{total} cells equal"
 
 
 # ---------------------------------------------------------------- the real corpus

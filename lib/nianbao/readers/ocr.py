@@ -6,14 +6,17 @@ Each page is rendered (pypdfium2) or opened (Pillow; every frame of a TIFF), nor
 Chinese detection and recognition, the models shipped inside the wheel, nothing downloaded at
 run time, run by OpenVINO — three times faster here than onnxruntime on the same models; the
 engine and runtime choices are measured in docs/ocr.md), and laid out (``ocr_layout``: ruled
-tables from their lines, text lines from the boxes). The page items then go through the PDF
+tables from their lines, text lines from the boxes; ``ocr_table``: a second look at weak
+table readings, and each data cell held to a number, a blank mark or ``UNREAD``). The page
+items then go through the PDF
 reader's own steps — page furniture dropped, broken lines joined, tables one row per line with
 cells joined by a tab — so the parser reads 表二/表三/表四 from a scan as from a text layer.
 
 Every piece keeps where it came from (``OcrRead``: page, box, recognition score), and a reading
-the reader does not trust — a low score, a box across a rule, two numbers in one cell, ink in a
-cell where nothing was recognised — carries a ``doubt``; the parser turns a table cell holding
-such a reading into a doubtful cell (``how="ambiguous"``) instead of a silent number.
+the reader does not trust — a low score, a box across a rule, two numbers in one cell, a glyph
+or ink without a confident digit where a number belongs — carries a ``doubt``; the parser turns
+a table cell holding such a reading into a doubtful cell (``how="ambiguous"``) instead of a
+silent number or a silent blank.
 Progress goes to the ``nianbao.ocr`` logger (a batch shows it; a notebook stays clean).
 """
 from __future__ import annotations

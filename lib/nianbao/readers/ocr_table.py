@@ -4,12 +4,14 @@ data cell may hold.
 A data cell of 表二/表三/表四 holds a number, a blank mark (``—``, ``/``, ``无``) or nothing.
 The recogniser, on small print or a poor scan, also returns lone glyphs for a digit it sees
 badly (``U``, ``□``, ``口``, ``Ⅱ``), specks beside a number (``0.``, ``0：``) and ink it cannot
-read at all. A reading of a data cell that is not a clean number is therefore never passed on as
-text (the parser would skip it and shift the row) nor as nothing (a silent blank): the cell's
-text becomes ``UNREAD`` (one character the parser reads as an unreadable cell) and its
-``OcrRead`` keeps what was recognised and why it is doubtful. A cell is a data cell when it is
-one grid row high and a number was read in another cell of its row or of its columns (labels
-and headers hold words and are left as read). Measured in docs/ocr.md.
+read at all. A reading of a data cell that is not a number is therefore never passed on as text
+(the parser would skip it and shift the row) nor as nothing (a silent blank): the cell's text
+becomes ``UNREAD`` (one character the parser reads as an unreadable cell) and its ``OcrRead``
+keeps what was recognised and why it is doubtful. Which cells are data cells is read off the
+grid (``data_cells``): a number in the same row or the same columns; labels and headers hold
+words and are left as read. A lone digit the second look read without confidence is read once
+more with a wide margin, and two readings that agree make a confident digit (``_confirm``).
+Measured in docs/ocr.md (``benchmarks/ocr_cells.py``).
 """
 from __future__ import annotations
 
@@ -166,7 +168,8 @@ def _take(cell, k: int | None, text: str, score: float) -> None:
         agrees = text == b.text.replace(" ", "") and score >= DOUBT_SCORE
         if agrees or (_NUMERIC.match(text) and score >= REREAD_SCORE):
             cell.boxes[k] = Box(b.x0, b.y0, b.x1, b.y1, text, score)
-    elif score > b.score:
+    elif score > b.score and (_number(text) is not None or not (_number(b.text) or _lookalike(b.text))):
+        # a better reading, unless it puts a mark where a number (or its look-alike) was read
         if _number(b.text) is None and score < REREAD_SCORE:
             cell.doubts.append(f"{_OVER_MARK}“{b.text}”，重新识别为“{text}”")
         cell.boxes[k] = Box(b.x0, b.y0, b.x1, b.y1, text, score, b.split)
@@ -200,11 +203,11 @@ def grid_rows(grid: Grid, index: int, items: list) -> list[Box]:
 
 
 def data_cells(grid: Grid) -> dict[int, bool]:
-    """The cells where a number belongs, by id: a number was read in another cell of the same
-    row (the cells with the same top and bottom rules) or of the same columns. True where that
+    """The cells where a number belongs, by id: a number (or a blank mark) was read in another
+    cell of the same row (the cells with the same top and bottom rules) or of the same columns. True where that
     is sure — a number in its row and in its columns or to its left — which no label cell
     (left of the numbers, in columns of words) and no header cell (rows of words) is."""
-    numbers = [c for c in grid.cells if _number(_joined(c)) is not None]
+    numbers = [c for c in grid.cells if _number(_joined(c)) is not None or _BLANK.fullmatch(_joined(c))]
     out = {}
     for c in grid.cells:
         row = [n for n in numbers if n is not c and (n.r0, n.r1) == (c.r0, c.r1)]
@@ -230,6 +233,8 @@ def _as_data(text: str, doubtful: bool, sure: bool) -> tuple[str, str | None]:
     Words are kept, as the text layer has them, unless they are doubtful where a number surely
     belongs (a digit recognised as ``国家`` by a poor second look)."""
     t = text.replace(" ", "")
+    if re.search(r"\d\s+\d", text):  # two numbers: the parser would read two cells
+        return UNREAD, f"识别为“{text}”，一格内有多个数字"
     if not t or _BLANK.fullmatch(t) or _number(t) is not None:
         return text, None
     if _WORD.search(t) and not (doubtful and sure):
