@@ -179,6 +179,21 @@ def mb(n: int) -> str:
     return f"{n / 2**20:.0f} MB"
 
 
+def machinery_inputs(found: list[Path]) -> tuple[list[Path], list[str]]:
+    """The inputs read natively: a scan (OCR, seconds per page) or a .doc/.wps (LibreOffice)
+    would make this a benchmark of those, which ``bench_ocr.py`` measures on its own."""
+    import nianbao
+
+    keep, skipped = [], []
+    for p in found:
+        doc = nianbao.read(p)
+        if doc.ocr or p.suffix.lower() in (".doc", ".wps"):
+            skipped.append(p.name)
+        else:
+            keep.append(p)
+    return keep, skipped
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--input", default=str(ROOT / "data" / "samples"))
@@ -188,7 +203,7 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true", help="print, do not write the doc")
     args = ap.parse_args()
 
-    samples = batch.discover(Path(args.input))
+    samples, skipped = machinery_inputs(batch.discover(Path(args.input)))
     files = [samples[i % len(samples)] for i in range(args.reports)]  # cycled: copies
     n = len(files)
     load0 = os.getloadavg()
@@ -238,8 +253,9 @@ def main() -> None:
     text = f"""# Batch benchmarks
 
 Written by `benchmarks/bench_batch.py` ({time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}):
-{n} reports cycled from the {len(samples)} files of `{Path(args.input).name}/` (the real audit
-notebook, HTML export included, overview notebook excluded), {os.cpu_count()} cores, Python {sys.version.split()[0]}.
+{n} reports cycled from the {len(samples)} files of `{Path(args.input).name}/` read natively
+(left out: {", ".join(skipped) or "none"}; OCR and LibreOffice are measured by `bench_ocr.py`)
+(the real audit notebook, HTML export included, overview notebook excluded), {os.cpu_count()} cores, Python {sys.version.split()[0]}.
 Load average (1/5/15 min) before: {load0[0]:.1f}/{load0[1]:.1f}/{load0[2]:.1f}, after:
 {load1[0]:.1f}/{load1[1]:.1f}/{load1[2]:.1f} — other work on the machine slows every figure
 alike, but ratios on a busy machine are less reliable than on an idle one.

@@ -384,3 +384,18 @@ def test_corpus_scan_with_red_seal_over_table(corpus_dir, tmp_path):
     images = render(src, pages)
     images[1] = stamped(images[1], (0.6, 0.7))  # over 表三's numbers
     assert_reads_like_text_layer(image_pdf(images, tmp_path / "scan.pdf"), ref)
+
+
+@pytest.mark.slow
+def test_the_cli_audits_a_scan_under_the_default_memory_ceiling():
+    """The OCR engine reserves gigabytes of address space (OpenVINO: ~2.4 GB for a 3–5 page
+    scan); the default ``limits.max_memory_mb`` must leave room for it, or every scan is refused
+    as "over the memory limit" on the command line and in a batch kernel alike."""
+    import subprocess
+    import sys
+
+    sample = FIXTURES.parent.parent / "data" / "samples" / "bailu-water-2023-scan.pdf"
+    proc = subprocess.run([sys.executable, "-m", "nianbao", "audit", str(sample), "--json"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr[-500:]
+    assert "memory" not in proc.stderr
