@@ -9,6 +9,7 @@ small wording (see ``nianbao.textnorm.label_key``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 FORMAT_2021 = "2021"
 FORMAT_2019 = "2019"
@@ -223,6 +224,7 @@ def _formats(fmt: str | None) -> tuple[str, ...]:
     return (fmt,) if fmt in (FORMAT_2021, FORMAT_2019) else (FORMAT_2021, FORMAT_2019)
 
 
+@lru_cache(maxsize=4096)  # pure, and called for every cell a rule looks at
 def row_label(table: str, row: str, fmt: str | None = None) -> str:
     """The official label of a row key (of ``fmt``, else of either format); the key if unknown."""
     if table == "table3":
@@ -236,6 +238,7 @@ def row_label(table: str, row: str, fmt: str | None = None) -> str:
     return next((r.label for r in rows if r.key == row), row)
 
 
+@lru_cache(maxsize=4096)
 def col_label(table: str, col: str, row: str | None = None, fmt: str | None = None) -> str:
     """The official label of a column key; for 表二 the column of ``row`` where given."""
     if table == "table3":
