@@ -188,7 +188,8 @@ def check_types(report, table: str, may_be_negative=(), may_be_decimal=()):
         return
     tcn = TABLE_CN[table]
     for (row, col), c in t.cells.items():
-        if c.how != UNREADABLE and (c.value is None or c.value >= 0 and float(c.value).is_integer()):
+        if c.how != UNREADABLE and (c.value is None or c.value >= 0 and (
+                isinstance(c.value, int) or c.value.is_integer())):
             continue  # the common case, settled before any label is looked up
         where = f"{tcn}“{row_cn(table, row)}”行“{col_cn(table, col)}”列"
         if c.how == UNREADABLE:
