@@ -351,6 +351,30 @@ def test_small_print_at_150dpi_never_passes_a_misreading_as_a_value(tmp_path):
     assert equal >= 0.8 * total, f"{equal}/{total} cells equal"
 
 
+@pytest.mark.slow
+def test_a_table_printed_without_ruling_lines_is_doubtful_not_silent(tmp_path):
+    """The clean fixture scanned with every table rule painted white: OCR sees no table, so the
+    figures come from text lines and their columns are guessed from spacing (rows run together
+    and stack their figures). No such cell may pass as a number: each is doubtful, saying why,
+    and none differs silently from the text layer."""
+    from nianbao.parsing.ocr_cells import UNRULED
+    from nianbao.readers.ocr_layout import find_tables
+
+    pages = []
+    for im in render(CLEAN_PDF):
+        grey = np.asarray(im.convert("L")).copy()
+        grey[find_tables(grey)[1] > 0] = 255
+        pages.append(Image.fromarray(grey))
+    report = nianbao.parse(image_pdf(pages, tmp_path / "scan.pdf"))
+    assert report.document.ocr and not any(r.ruled for r in report.document.ocr)
+    total, equal, silent = compare(report, nianbao.parse(CLEAN_PDF))
+    assert total >= 100 and not silent, silent
+    cells = [c for t in (report.table2, report.table3, report.table4) for c in t.cells.values()]
+    assert not [c for c in cells if c.value is not None]
+    unruled = [c for c in cells if c.reason and UNRULED in c.reason]
+    assert len(unruled) >= 0.9 * total and all(c.how == AMBIGUOUS for c in unruled)
+
+
 # ---------------------------------------------------------------- the real corpus
 def _corpus_case(corpus_dir, tmp_path, name):
     src = corpus_dir / name

@@ -38,11 +38,16 @@ class OcrRead:
     start: int = -1
     end: int = -1
     doubt: str | None = None
+    #: False for a piece of a text line: a table the parser builds from such lines (a scan whose
+    #: table has no ruling lines) has its columns guessed from spacing, not seen.
+    ruled: bool = True
 
     def to_json(self) -> dict:
         d = {"page": self.page, "box": [round(v, 1) for v in self.box], "score": round(self.score, 3)}
         if self.doubt:
             d["doubt"] = self.doubt
+        if not self.ruled:
+            d["ruled"] = False
         return d
 
 

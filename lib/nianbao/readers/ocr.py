@@ -186,7 +186,7 @@ def _page(ocr, grey: np.ndarray, index: int):
             continue
         top, bottom = min(b.y0 for b in line), max(b.y1 for b in line)
         reads = [OcrRead(index + 1, pt((b.x0, b.y0, b.x1, b.y1)), b.score, b.text,
-                         doubt=low_score(b.score)) for b in line]
+                         doubt=low_score(b.score), ruled=False) for b in line]
         items.append(_Item("line", index, top * _PT, bottom * _PT, join_line(line),
                            x1=max(b.x1 for b in line) * _PT, ocr=reads))
     from .pdf import _right_margin
