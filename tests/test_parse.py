@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+import nianbao
 from nianbao import schema
 from nianbao.document import Document, blocks_from_text
 from nianbao.errors import InputError
@@ -277,6 +278,26 @@ def test_flat_crawler_line_with_unique_readings():
     assert r.table2.value("regulations", "in_force") == 0
     assert r.table2.cell("regulations", "issued").how == RECOVERED
     assert values(r.table2, "normative_documents")[:3] == [2, 1, 9]
+
+
+def test_flat_table2_labels_are_the_rows_own_words_and_prose_is_not_a_row():
+    """Crawler text runs 表二's header into its first row label; the label is the row's own
+    words. A report that leaves out the 规章 row but names 规章 in the prose after the table: the
+    prose is not the row (its label would hold sentence punctuation), so the row is absent."""
+    text = flat_text({}, "100110100100000", {"regulations": "000", "normative_documents": "219"})
+    r = parse(doc_of(text))
+    assert r.table2.row_labels["regulations"] == "规章"
+    assert r.table2.row_labels["licensing"] == "行政许可"
+    fee = "行政事业性收费1.25"
+    cut = (text.replace("规章000行政规范性文件219", "规范性文件219")
+           .replace(fee, fee + "本年度主动公开信息120条，其中，重点公开部门规章、规范性文件。"))
+    r = parse(doc_of(cut))
+    assert r.table2.row_labels["regulations"] is None
+    assert r.table2.row_labels["normative_documents"] == "规范性文件"
+    assert values(r.table2, "normative_documents")[:3] == [2, 1, 9]
+    msgs = [f.message for f in nianbao.audit(doc_of(cut)).findings if f.rule == "T2-LABELS"]
+    assert "表二第二十条第（一）项缺少“规章”行" in msgs
+    assert "表二行名“规范性文件”应为“行政规范性文件”" in msgs
 
 
 def test_run_together_digits_unique_by_row_total():

@@ -39,6 +39,18 @@ def test_ordinals_and_unit_labels_are_not_numbers(text):
     assert quantities(to_halfwidth(text)) == []
 
 
+@pytest.mark.parametrize("text", ["作出决定之日起7个工作日内公开", "办理期限延长3个月", "二十四个小时内答复",
+                                  "每2个季度通报"])
+def test_a_span_of_time_is_not_a_count(text):
+    """个 before a time noun measures a duration (a real report's 7个工作日 was read as 7
+    penalty decisions and compared with 表二)."""
+    assert quantities(to_halfwidth(text)) == []
+
+
+def test_a_count_in_ge_is_still_a_count():
+    assert [(q.value, q.unit) for q in quantities("制发规范性文件2个，覆盖5个单位")] == [(2, "个"), (5, "个")]
+
+
 def test_mixed_script_numeral_is_not_repaired():
     assert parse_number("七11") is None
     assert parse_number("七一一") == 711

@@ -7,7 +7,7 @@ import re
 from .. import schema
 from ..model import Table
 from .rows import resolve_row
-from .scan import Anchor, Squeezed, place_anchors
+from .scan import Anchor, Squeezed, label_start, place_anchors
 from .tables import alt, extent, fill_missing, delimiters, own_format, segments
 
 _T2_GROUPS = [re.compile(r"第二十条(?:第[一二三四五六七八九十\d]{1,3}项)?"), re.compile("信息内容")]
@@ -22,9 +22,12 @@ def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     after = min(m[2] for m in caps) if caps else 0
     rows = []  # 表二's rows are distinct words; a PDF conversion may print its blocks out of order
     for r in specs:
-        m = sq.find(alt(r.keywords), after)
-        if m and not any(m[0] < a.kw_end and a.kw_start < m[1] for a in rows):
-            rows.append(Anchor(r.key, m[0], m[1]))
+        for m in sq.finditer(alt(r.keywords), after):
+            if _in_sentence(h, m[0], lo):
+                continue  # the word in the prose around the table (…相关规章、规范性文件；…)
+            if not any(m[0] < a.kw_end and a.kw_start < m[1] for a in rows):
+                rows.append(Anchor(r.key, m[0], m[1]))
+            break
     for r in specs:
         table.row_labels[r.key] = None
         for c in r.columns:
@@ -45,7 +48,7 @@ def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
         n = len(spec.columns)
         row_line = doc.line_of(a.start)
         res = resolve_row(pieces, n, doc.line_of, row_line=row_line)
-        table.row_labels[a.key] = doc.text[a.start:a.end]
+        table.row_labels[a.key] = _without_header(doc.text[a.start:a.end])
         table.row_lines[a.key] = row_line
         table.notes += [f"{doc.text[a.start:a.end]}：{x}" for x in res.notes]
         for c, cell in zip(spec.columns, res.cells):
@@ -62,6 +65,38 @@ def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     table.header_text = doc.text[start:end].split("\n")[0].strip() or None
     extent(doc, table, start, end)
     return table
+
+
+def _loose(label: str) -> str:
+    """A header as a pattern whose closing 数/数量 may be left off (本年废止件 for 本年废止件数)."""
+    for tail in ("数量", "数"):
+        if label.endswith(tail):
+            return re.escape(label[:-len(tail)]) + f"(?:{tail})?"
+    return re.escape(label)
+
+
+#: 表二's captions and column headers: flattened text (a crawler's page text, cells with no
+#: borders) runs them into the first row label (…现行有效件数规范性文件), which is not what the row
+#: prints.
+_HEADER_WORDS = re.compile(
+    r"^(?:\s*(?:第二十条(?:第[（(]?[一二三四五六七八九十\d]{1,3}[)）]?项)?|信息内容|"
+    + "|".join(sorted({_loose(c.label) for f in ("2019", "2021") for r in schema.t2_rows(f)
+                       for c in r.columns}, key=len, reverse=True))
+    + r"))+\s*")
+#: Sentence punctuation: a label holding it is prose, not a row of the table.
+_SENTENCE = re.compile(r"[，,；;。！？]")
+
+
+def _without_header(label: str) -> str:
+    """The row's own label, without header words run into it (keeps it if nothing is left)."""
+    rest = _HEADER_WORDS.sub("", label, count=1)
+    return rest if rest.strip() else label
+
+
+def _in_sentence(h: str, kw_start: int, lo: int) -> bool:
+    """A row word inside a sentence: the label it would have, walked back from the word to
+    the previous number, tab or line, holds sentence punctuation (表二's labels never do)."""
+    return _SENTENCE.search(h, label_start(h, kw_start, lo), kw_start) is not None
 
 
 def _printed_label(text: str, h: str, s: int, e: int) -> str:

@@ -15,6 +15,8 @@ CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 UNITS = ("件次", "人次", "万元", "件", "条", "起", "次", "项", "个", "篇", "场", "期", "份", "批",
          "家", "元", "%")
 _UNIT_RE = "|".join(map(re.escape, UNITS))
+#: After 个, a span of time (7个工作日, 3个月, 24个小时): a duration, not a count of anything.
+DURATION = r"(?:工作日|自然日|月|小时|钟头|季度|星期|礼拜|年度?|日|天|半月)"
 #: A quantity: a number (not an ordinal — never after 第), an optional "余/多", a unit.
 #: A Chinese numeral may not start with 百/千/万/亿 (单位:万元 is not the number 万).
 QTY_RE = re.compile(
@@ -23,6 +25,7 @@ QTY_RE = re.compile(
     r"|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
     r"(?P<approx>余|多)?"
     r"(?P<unit>" + _UNIT_RE + r")"
+    r"(?!(?<=个)" + DURATION + r")"
     r"(?P<approx2>左右)?")
 
 
