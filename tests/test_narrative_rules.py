@@ -116,6 +116,20 @@ def test_foreign_place_is_an_error_and_own_places_are_not():
     assert [(f.actual, f.severity) for f in fs] == [(synth.FOREIGN_DISTRICT, "error")]
 
 
+def test_an_agency_named_without_its_place_takes_it_from_the_publisher():
+    """A portal page titled just 市场监督管理局…年度报告 whose prose names a real district: with
+    the area unknown that name is flagged (a warning); when the page's publisher (发布机构) is
+    that district's bureau, the district is the agency's own and nothing is flagged."""
+    spec = synth.make_report(defects=["text-region"])
+    r = report_from_spec(spec)
+    r.agency = spec.agency.replace(spec.region, "")
+    assert [(f.actual, f.severity) for f in run(r, ["TEXT-REGION"])] == [(synth.FOREIGN_DISTRICT, "warning")]
+    r.document.meta["publisher"] = f"呼伦贝尔市{synth.FOREIGN_DISTRICT}{r.agency}办公室"
+    assert run(r, ["TEXT-REGION"]) == []
+    r.document.meta["publisher"] = f"呼伦贝尔市{synth.FOREIGN_DISTRICT}人民政府"  # not this agency
+    assert [f.actual for f in run(r, ["TEXT-REGION"])] == [synth.FOREIGN_DISTRICT]
+
+
 def test_wrong_year_found_in_prose():
     fs = run(report_from_spec(synth.make_report(year=2023, defects=["text-year-future"])), ["TEXT-YEAR"])
     assert any(f.severity == "error" and f.actual == 2025 for f in fs)

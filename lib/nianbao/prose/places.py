@@ -178,6 +178,18 @@ def own_area(agency: str) -> OwnArea:
     return OwnArea(agency, names, places, allowed)
 
 
+def agency_area(report, agency: str) -> OwnArea:
+    """The agency's area from its name; where the name holds no place (a title of just 公安局),
+    from the publisher the page names (a portal's 发布机构: 平潭县公安局办公室) when that publisher
+    is the agency or its office. Without either, the area is unknown (no names)."""
+    own = own_area(agency)
+    publisher = report.document.meta.get("publisher") or ""
+    if own.names or not agency or agency not in publisher:
+        return own
+    theirs = own_area(publisher)
+    return theirs if theirs.names else own
+
+
 def _resolve(cands: list[list[Place]], g: Gazetteer) -> list[Place]:
     """Pick, for an ambiguous name (鼓楼区 ×4), the candidates whose chain meets the others."""
     out = []

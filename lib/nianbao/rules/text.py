@@ -79,7 +79,7 @@ def text_region(report, ctx):
     agency = P.agency_name(report)
     if not agency:
         return []
-    own = P.own_area(agency)
+    own = P.agency_area(report, agency)
     found: dict[str, Finding] = {}
     for s in sentences(report):
         for m in P.mentions(s.text):
