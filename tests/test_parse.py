@@ -298,6 +298,22 @@ def test_flat_table2_labels_are_the_rows_own_words_and_prose_is_not_a_row():
     msgs = [f.message for f in nianbao.audit(doc_of(cut)).findings if f.rule == "T2-LABELS"]
     assert "表二第二十条第（一）项缺少“规章”行" in msgs
     assert "表二行名“规范性文件”应为“行政规范性文件”" in msgs
+    for prose in ("本年未制定规章。", "本年度重点公开规章，也无新增文件。"):  # a sentence ends after it
+        r = parse(doc_of(text.replace("规章000行政规范性文件219", "规范性文件219").replace(fee, fee + prose)))
+        assert r.table2.row_labels["regulations"] is None, prose
+
+
+@pytest.mark.parametrize("printed, own", [
+    ("本年制发件数本年废止件数现行有效件数规章", "规章"),
+    ("本年废止件现行有效件数规范性文件", "规范性文件"),  # a header that dropped its 数
+    ("减处理决定数量行政许可", "行政许可"),  # 2019 flat text: the label starts after 本年增/
+    ("本年收费金额(单位:万元)行政事业性收费", "行政事业性收费"),  # half-width brackets
+    ("第二十条第（五）项信息内容本年处理决定数量行政许可", "行政许可"),
+    ("其他对外管理服务事项", "其他对外管理服务事项")])
+def test_table2_row_label_without_the_header_run_into_it(printed, own):
+    from nianbao.parsing.table2 import _without_header
+
+    assert _without_header(printed) == own
 
 
 def test_run_together_digits_unique_by_row_total():

@@ -40,7 +40,7 @@ def test_ordinals_and_unit_labels_are_not_numbers(text):
 
 
 @pytest.mark.parametrize("text", ["作出决定之日起7个工作日内公开", "办理期限延长3个月", "二十四个小时内答复",
-                                  "每2个季度通报"])
+                                  "每2个季度通报", "历时3个多月", "用时一个半小时", "2个自然月内"])
 def test_a_span_of_time_is_not_a_count(text):
     """个 before a time noun measures a duration (a real report's 7个工作日 was read as 7
     penalty decisions and compared with 表二)."""
@@ -49,6 +49,7 @@ def test_a_span_of_time_is_not_a_count(text):
 
 def test_a_count_in_ge_is_still_a_count():
     assert [(q.value, q.unit) for q in quantities("制发规范性文件2个，覆盖5个单位")] == [(2, "个"), (5, "个")]
+    assert [q.value for q in quantities("发布3个年度报告，涉及2个人")] == [3, 2]
 
 
 def test_mixed_script_numeral_is_not_repaired():

@@ -45,7 +45,7 @@ class Cell:
     line: int | None = None  # 1-based line in Document.text
     span: tuple[int, int] | None = None  # character offsets in Document.text
     reason: str | None = None  # why it is null, or how it was recovered
-    ocr: dict | None = None  # read by OCR: page, box (points), score, doubt (``OcrRead.to_json``)
+    ocr: dict | None = None  # read by OCR: page, box (points), score, doubt, ruled (``OcrRead.to_json``)
 
     @property
     def is_null(self) -> bool:

@@ -33,7 +33,7 @@ def mark_ocr_cells(report: Report) -> None:
     longest = max((r.end - r.start for r in reads), default=0)
     doubtful = 0
     for table in (report.table2, report.table3, report.table4):
-        unruled = False
+        from_lines = from_grid = 0  # cells read from text lines / from ruled cells
         for cell in table.cells.values():
             if cell.span is None:
                 continue
@@ -45,14 +45,19 @@ def mark_ocr_cells(report: Report) -> None:
                 continue
             worst = min(hits, key=lambda r: (r.doubt is None, r.score))
             cell.ocr = worst.to_json()
-            doubt = worst.doubt or (None if any(r.ruled for r in hits) else UNRULED)
+            ruled = any(r.ruled for r in hits)
+            from_grid += ruled
+            from_lines += not ruled
+            doubt = worst.doubt or (None if ruled else UNRULED)
             if doubt and cell.how not in (AMBIGUOUS, MISSING):
                 shown = "" if cell.raw == UNREAD else f"；读作“{cell.raw}”"
                 cell.reason = f"OCR识读存疑：{doubt}{shown}，不作数字使用"
                 cell.how, cell.value = AMBIGUOUS, None
                 doubtful += 1
-                unruled |= doubt == UNRULED
-        if unruled:  # a row run into its neighbour's line lost its cells: the reading's fault
+        if from_lines and not from_grid:
+            # a table OCR saw no ruling lines in at all: a row run into its neighbour's line
+            # lost its cells, which is the reading's fault, not a short row of the report (in a
+            # ruled table a missing cell stays missing, for the cell-count rules to report)
             for cell in table.cells.values():
                 if cell.how == MISSING:
                     cell.how, cell.reason = AMBIGUOUS, f"OCR识读存疑：{UNRULED}，此格未能按列读出"

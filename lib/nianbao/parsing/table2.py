@@ -7,7 +7,7 @@ import re
 from .. import schema
 from ..model import Table
 from .rows import resolve_row
-from .scan import Anchor, Squeezed, label_start, place_anchors
+from .scan import Anchor, Squeezed, label_end, label_start, place_anchors
 from .tables import alt, extent, fill_missing, delimiters, own_format, segments
 
 _T2_GROUPS = [re.compile(r"第二十条(?:第[一二三四五六七八九十\d]{1,3}项)?"), re.compile("信息内容")]
@@ -23,7 +23,7 @@ def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     rows = []  # 表二's rows are distinct words; a PDF conversion may print its blocks out of order
     for r in specs:
         for m in sq.finditer(alt(r.keywords), after):
-            if _in_sentence(h, m[0], lo):
+            if _in_sentence(h, m[0], m[1], lo, hi):
                 continue  # the word in the prose around the table (…相关规章、规范性文件；…)
             if not any(m[0] < a.kw_end and a.kw_start < m[1] for a in rows):
                 rows.append(Anchor(r.key, m[0], m[1]))
@@ -48,9 +48,10 @@ def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
         n = len(spec.columns)
         row_line = doc.line_of(a.start)
         res = resolve_row(pieces, n, doc.line_of, row_line=row_line)
-        table.row_labels[a.key] = _without_header(doc.text[a.start:a.end])
+        label = _without_header(doc.text[a.start:a.end])
+        table.row_labels[a.key] = label
         table.row_lines[a.key] = row_line
-        table.notes += [f"{doc.text[a.start:a.end]}：{x}" for x in res.notes]
+        table.notes += [f"{label}：{x}" for x in res.notes]
         for c, cell in zip(spec.columns, res.cells):
             table.cells[(a.key, c.key)] = cell
         end = max(end, res.pieces[-1].end if res.pieces else a.end)
@@ -67,12 +68,22 @@ def parse_table2(doc, h: str, lo: int, hi: int, fmt: str) -> Table:
     return table
 
 
+_WIDTHS = {"（": "[（(]", "(": "[（(]", "）": "[）)]", ")": "[）)]", "：": "[：:]", ":": "[：:]"}
+
+
 def _loose(label: str) -> str:
-    """A header as a pattern whose closing 数/数量 may be left off (本年废止件 for 本年废止件数)."""
+    """A header as a pattern: brackets and colon in either width, the closing 数/数量 may be
+    left off (本年废止件 for 本年废止件数), and a header with a slash (本年增/减) may be only its
+    tail — a label is walked back no further than a slash."""
+    def pat(text: str) -> str:
+        return "".join(_WIDTHS.get(ch) or re.escape(ch) for ch in text)
+
     for tail in ("数量", "数"):
         if label.endswith(tail):
-            return re.escape(label[:-len(tail)]) + f"(?:{tail})?"
-    return re.escape(label)
+            return pat(label[:-len(tail)]) + f"(?:{tail})?"
+    if "/" in label:
+        return f"(?:{pat(label)}|{pat(label.rsplit('/', 1)[1])})"
+    return pat(label)
 
 
 #: 表二's captions and column headers: flattened text (a crawler's page text, cells with no
@@ -93,10 +104,13 @@ def _without_header(label: str) -> str:
     return rest if rest.strip() else label
 
 
-def _in_sentence(h: str, kw_start: int, lo: int) -> bool:
-    """A row word inside a sentence: the label it would have, walked back from the word to
-    the previous number, tab or line, holds sentence punctuation (表二's labels never do)."""
-    return _SENTENCE.search(h, label_start(h, kw_start, lo), kw_start) is not None
+def _in_sentence(h: str, kw_start: int, kw_end: int, lo: int, hi: int) -> bool:
+    """A row word inside a sentence: the label it would have (walked back to the previous
+    number, tab or line, and on to the next) holds sentence punctuation, or a sentence ends right
+    after it (本年未制定规章。) — 表二's labels never do; a table row's label is followed by its
+    figures, a tab or the line's end."""
+    a, b = label_start(h, kw_start, lo), label_end(h, kw_end, hi)
+    return _SENTENCE.search(h, a, b) is not None or h[b:b + 1] in ("。", "！", "？")
 
 
 def _printed_label(text: str, h: str, s: int, e: int) -> str:

@@ -16,7 +16,7 @@ UNITS = ("件次", "人次", "万元", "件", "条", "起", "次", "项", "个",
          "家", "元", "%")
 _UNIT_RE = "|".join(map(re.escape, UNITS))
 #: After 个, a span of time (7个工作日, 3个月, 24个小时): a duration, not a count of anything.
-DURATION = r"(?:工作日|自然日|月|小时|钟头|季度|星期|礼拜|年度?|日|天|半月)"
+DURATION = r"[多半]?(?:工作日|自然日|自然月|月|小时|钟头|季度|星期|礼拜|周|年(?!度)|日|天)"
 #: A quantity: a number (not an ordinal — never after 第), an optional "余/多", a unit.
 #: A Chinese numeral may not start with 百/千/万/亿 (单位:万元 is not the number 万).
 QTY_RE = re.compile(
