@@ -503,3 +503,27 @@ def test_task_and_record_round_trip_through_json(tmp_path):
     assert (entry_read.id, entry_read.status, entry_read.html) == ("r-1", "findings",
                                                                    "r-1/audit.html")
     assert entry_read.result == {"findings": [], "summary": {"error": 1}}
+
+
+def test_a_kernel_that_dies_before_it_starts_is_started_once_more(tmp_path, caplog):
+    """A kernel capped far below what Python needs to start dies before answering kernel_info:
+    no cell ran, so it is started once more (logged), and the second death is the report's
+    failure. A notebook whose cell fails is not run again."""
+    import logging
+
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
+    nbformat.write(nb, str(tmp_path / "nb.ipynb"))
+    with caplog.at_level(logging.WARNING, logger="nianbao.batch"):
+        with pytest.raises(RuntimeError, match="died before replying to kernel_info"):
+            batch.execute_notebook(tmp_path / "nb.ipynb", tmp_path / "o.ipynb", {}, timeout=60,
+                                   max_memory_mb=20)
+    assert sum("died before it started" in r.getMessage() for r in caplog.records) == 1
+    caplog.clear()
+    from papermill.exceptions import PapermillExecutionError
+
+    with caplog.at_level(logging.WARNING, logger="nianbao.batch"):
+        with pytest.raises(PapermillExecutionError):
+            batch.execute_notebook(tmp_path / "nb.ipynb", tmp_path / "o2.ipynb", {}, timeout=60)
+    assert not [r for r in caplog.records if "died before it started" in r.getMessage()]

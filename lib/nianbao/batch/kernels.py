@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import logging
 import time
 from pathlib import Path
 
@@ -47,6 +48,8 @@ from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Type, default
 
 from .lifeline import preexec
+
+log = logging.getLogger("nianbao.batch")
 
 #: The environment of the batch's kernels (variables already set win). A kernel's address space
 #: is capped (``max_memory_mb``), and most of it is reserved, not used: glibc reserves 64 MB per
@@ -266,6 +269,18 @@ def _quiet_dead_kernel_message() -> None:
         log.addFilter(_drop_dead_kernel_message)
 
 
+#: A kernel that dies before it answers its first message ran none of the notebook (seen once, in
+#: the first batch of a fresh clone; not reproduced in five runs after): it is started again
+#: this many times before the report is recorded as failed.
+START_RETRIES = 1
+
+
+def died_at_start(exc: BaseException) -> bool:
+    """jupyter_client's error for a kernel that exited before replying to ``kernel_info``: no
+    cell ran, so running the notebook again repeats nothing."""
+    return isinstance(exc, RuntimeError) and "died before replying to kernel_info" in str(exc)
+
+
 def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: int = 600,
                      fork: bool = False, max_memory_mb: int = 0) -> Path:
     """Run ``notebook`` with papermill into ``output`` (written atomically); return its path.
@@ -307,14 +322,22 @@ def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: i
     watchdog.start()
     cwd = str(Path(cwd or notebook.parent).resolve())
     try:  # the kernel is told its cwd (nbclient: resources' path), not only papermill's process
-        pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
-                            kernel_name=batch_kernel_name(fork), language="python",
-                            progress_bar=False, log_output=False,
-                            request_save_on_cell_execute=False, cwd=cwd,
-                            resources={"metadata": {"path": cwd}}, execution_timeout=timeout,
-                            start_timeout=120, kernel_manager_class=km,
-                            extra_arguments=["--HistoryManager.enabled=False"],
-                            shutdown_kernel="immediate")
+        for attempt in range(1 + START_RETRIES):
+            try:
+                pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
+                                    kernel_name=batch_kernel_name(fork), language="python",
+                                    progress_bar=False, log_output=False,
+                                    request_save_on_cell_execute=False, cwd=cwd,
+                                    resources={"metadata": {"path": cwd}}, execution_timeout=timeout,
+                                    start_timeout=120, kernel_manager_class=km,
+                                    extra_arguments=["--HistoryManager.enabled=False"],
+                                    shutdown_kernel="immediate")
+                break
+            except RuntimeError as exc:
+                if attempt == START_RETRIES or timed_out.is_set() or not died_at_start(exc):
+                    raise
+                log.warning("%s: the kernel died before it started (%s); starting another",
+                            notebook.name, exc)
     except Exception:
         if timed_out.is_set():
             raise TimeoutError(f"timed out after {timeout} s") from None
