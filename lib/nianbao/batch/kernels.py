@@ -25,6 +25,7 @@ one does. pyproject.toml pins jupyter_client to the range this was checked again
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import json
@@ -281,6 +282,17 @@ def died_at_start(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and "died before replying to kernel_info" in str(exc)
 
 
+def _started_again(run, name: str, timed_out: threading.Event) -> None:
+    """``run()``, and again (up to ``START_RETRIES`` times) while its kernel dies at start."""
+    for attempt in range(1 + START_RETRIES):
+        try:
+            return run()
+        except RuntimeError as exc:
+            if attempt == START_RETRIES or timed_out.is_set() or not died_at_start(exc):
+                raise
+            log.warning("%s: the kernel died before it started (%s); starting another", name, exc)
+
+
 def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: int = 600,
                      fork: bool = False, max_memory_mb: int = 0) -> Path:
     """Run ``notebook`` with papermill into ``output`` (written atomically); return its path.
@@ -312,32 +324,22 @@ def execute_notebook(notebook, output, parameters: dict, *, cwd=None, timeout: i
     def kill_kernel():
         timed_out.set()
         for pid in pids:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, 9)
-            except OSError:
-                pass
 
     watchdog = threading.Timer(timeout, kill_kernel)
     watchdog.daemon = True
     watchdog.start()
     cwd = str(Path(cwd or notebook.parent).resolve())
     try:  # the kernel is told its cwd (nbclient: resources' path), not only papermill's process
-        for attempt in range(1 + START_RETRIES):
-            try:
-                pm.execute_notebook(str(notebook), str(tmp), parameters=parameters,
-                                    kernel_name=batch_kernel_name(fork), language="python",
-                                    progress_bar=False, log_output=False,
-                                    request_save_on_cell_execute=False, cwd=cwd,
-                                    resources={"metadata": {"path": cwd}}, execution_timeout=timeout,
-                                    start_timeout=120, kernel_manager_class=km,
-                                    extra_arguments=["--HistoryManager.enabled=False"],
-                                    shutdown_kernel="immediate")
-                break
-            except RuntimeError as exc:
-                if attempt == START_RETRIES or timed_out.is_set() or not died_at_start(exc):
-                    raise
-                log.warning("%s: the kernel died before it started (%s); starting another",
-                            notebook.name, exc)
+        run = functools.partial(
+            pm.execute_notebook, str(notebook), str(tmp), parameters=parameters,
+            kernel_name=batch_kernel_name(fork), language="python", progress_bar=False,
+            log_output=False, request_save_on_cell_execute=False, cwd=cwd,
+            resources={"metadata": {"path": cwd}}, execution_timeout=timeout, start_timeout=120,
+            kernel_manager_class=km, extra_arguments=["--HistoryManager.enabled=False"],
+            shutdown_kernel="immediate")
+        _started_again(run, notebook.name, timed_out)
     except Exception:
         if timed_out.is_set():
             raise TimeoutError(f"timed out after {timeout} s") from None
