@@ -29,12 +29,12 @@ import contextlib
 import functools
 import hashlib
 import json
+import logging
 import os
 import subprocess
 import sys
 import tempfile
 import threading
-import logging
 import time
 from pathlib import Path
 
@@ -263,11 +263,9 @@ def _drop_dead_kernel_message(record) -> bool:
 
 
 def _quiet_dead_kernel_message() -> None:
-    import logging
-
-    log = logging.getLogger("papermill")
-    if _drop_dead_kernel_message not in log.filters:
-        log.addFilter(_drop_dead_kernel_message)
+    papermill_log = logging.getLogger("papermill")
+    if _drop_dead_kernel_message not in papermill_log.filters:
+        papermill_log.addFilter(_drop_dead_kernel_message)
 
 
 #: A kernel that dies before it answers its first message ran none of the notebook (seen once, in

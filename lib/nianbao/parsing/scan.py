@@ -12,8 +12,8 @@ it into value chunks (numbers, blank markers, empty tab cells), skipping prose a
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..document import UNREAD
 from ..textnorm import _LABEL_DROP
