@@ -65,7 +65,7 @@ def corpus_cases():
             if seal:
                 images[1] = synth.stamp_seal(images[1], (0.6, 0.7))
             if unruled:
-                images = [_without_rules(im) for im in images]
+                images = [synth.without_rules(im) for im in images]
             scan = tmp / "scan.pdf"
             synth.save_image_pdf(images, scan, dpi=dpi)
             return scan, ref
@@ -82,18 +82,6 @@ def corpus_cases():
     out.append(("city-2024 120dpi skew+noise", case("city-2024", 120, skew=True)))
     out.append(("hongze-2024 2x rules erased", case("hongze-2024", 144, unruled=True)))
     return out
-
-
-def _without_rules(img):
-    """The page with its table rules painted white (a table printed without ruling lines)."""
-    import numpy as np
-    from PIL import Image
-
-    from nianbao.readers.ocr_layout import find_tables
-
-    grey = np.asarray(img.convert("L")).copy()
-    grey[find_tables(grey)[1] > 0] = 255
-    return Image.fromarray(grey)
 
 
 def sample_cases():

@@ -1447,6 +1447,18 @@ def scan_noise(img, angle: float, seed: int = 3, sigma: float = 12, colour: bool
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), mode).filter(ImageFilter.GaussianBlur(0.4))
 
 
+def without_rules(img):
+    """The page with its table rules painted white (a table printed without ruling lines)."""
+    import numpy as np
+    from PIL import Image
+
+    from nianbao.readers.ocr_layout import find_tables
+
+    grey = np.asarray(img.convert("L")).copy()
+    grey[find_tables(grey)[1] > 0] = 255
+    return Image.fromarray(grey)
+
+
 def stamp_seal(img, where: tuple[float, float], opacity: int = 200):
     """A red official seal (ring, inner ring, star, a band of lettering) over the page at
     ``where`` (shares of its width and height). The seal is drawn as one impression — a mask,

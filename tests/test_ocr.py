@@ -358,13 +358,8 @@ def test_a_table_printed_without_ruling_lines_is_doubtful_not_silent(tmp_path):
     and stack their figures). No such cell may pass as a number: each is doubtful, saying why,
     and none differs silently from the text layer."""
     from nianbao.parsing.ocr_cells import UNRULED
-    from nianbao.readers.ocr_layout import find_tables
 
-    pages = []
-    for im in render(CLEAN_PDF):
-        grey = np.asarray(im.convert("L")).copy()
-        grey[find_tables(grey)[1] > 0] = 255
-        pages.append(Image.fromarray(grey))
+    pages = [synth.without_rules(im) for im in render(CLEAN_PDF)]
     report = nianbao.parse(image_pdf(pages, tmp_path / "scan.pdf"))
     assert report.document.ocr and not any(r.ruled for r in report.document.ocr)
     total, equal, silent = compare(report, nianbao.parse(CLEAN_PDF))
